@@ -1,0 +1,34 @@
+import { Agent, fetch as undiciFetch } from 'undici';
+
+export interface HttpClientOptions {
+  maxConnectionsPerOrigin: number;
+  connectTimeoutMs: number;
+  /** Upper bound for waiting on response headers or body bytes; the request deadline is usually shorter. */
+  ioTimeoutMs: number;
+}
+
+/**
+ * The one outbound HTTP client: a keep-alive undici Agent (one connection pool per origin) and a fetch bound to it,
+ * so every upstream call reuses connections and honours the same timeouts.
+ */
+export class HttpClient {
+  readonly dispatcher: Agent;
+
+  constructor(options: HttpClientOptions) {
+    this.dispatcher = new Agent({
+      connections: options.maxConnectionsPerOrigin,
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 600_000,
+      connect: { timeout: options.connectTimeoutMs },
+      headersTimeout: options.ioTimeoutMs,
+      bodyTimeout: options.ioTimeoutMs,
+    });
+  }
+
+  readonly fetch = (input: Parameters<typeof undiciFetch>[0], init?: Parameters<typeof undiciFetch>[1]) =>
+    undiciFetch(input, { ...init, dispatcher: this.dispatcher });
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+}

@@ -1,0 +1,62 @@
+import type { InteractionRepository } from '../../repositories/types.js';
+import { ProviderError, type Provider, type ProviderContext, type ProviderOutput } from '../provider.js';
+import type { TaskInput, TaskName } from '../task-schemas.js';
+import { matchLabels } from './label-matcher.js';
+import { recommend } from './recommender.js';
+import { SENTIMENT_LANGUAGES, scoreSentiment } from './sentiment-model.js';
+import { smartReply } from './smart-reply-model.js';
+import { supportClassifier, type SupportClassifier } from './support-classifier.js';
+import { estimateTokens } from './text.js';
+
+export interface LocalProviderDeps {
+  interactions: InteractionRepository;
+}
+
+/** Model name reported in `meta.model`; bump when a local model changes behaviour. */
+export const LOCAL_MODEL_VERSION = 'local-v1';
+
+/** In-process models: no network, no vendor. Honest baselines now; a later issue makes them strong. */
+export class LocalProvider implements Provider {
+  readonly kind = 'local';
+  readonly tasks: ReadonlySet<TaskName> = new Set<TaskName>(['sentiment', 'categorize', 'smart-response', 'recommendations']);
+  private readonly classifier: SupportClassifier = supportClassifier();
+
+  constructor(
+    readonly name: string,
+    private readonly deps: LocalProviderDeps,
+  ) {}
+
+  async run<T extends TaskName>(task: T, input: TaskInput<T>, ctx: ProviderContext): Promise<ProviderOutput<T>> {
+    const result = await this.answer(task, input, ctx);
+    const output = 'reply' in result ? result.reply : '';
+    return {
+      result: result as ProviderOutput<T>['result'],
+      model: `${LOCAL_MODEL_VERSION}/${task}`,
+      usage: { input_tokens: estimateTokens(JSON.stringify(input)), output_tokens: estimateTokens(output) },
+    };
+  }
+
+  private async answer(task: TaskName, input: TaskInput, ctx: ProviderContext): Promise<ProviderOutput['result']> {
+    switch (task) {
+      case 'sentiment': {
+        const { text, language } = input as TaskInput<'sentiment'>;
+        if (language && language !== 'auto' && !SENTIMENT_LANGUAGES.has(language)) {
+          throw new ProviderError(this.name, 'unsupported', `local sentiment does not handle language "${language}"`);
+        }
+        return scoreSentiment(text, language);
+      }
+      case 'categorize': {
+        const { text, labels, taxonomy } = input as TaskInput<'categorize'>;
+        if (labels) return matchLabels(text, labels, this.classifier);
+        if (taxonomy && taxonomy !== 'support') {
+          throw new ProviderError(this.name, 'unsupported', `local provider has no taxonomy "${taxonomy}"`);
+        }
+        return this.classifier.classify(text);
+      }
+      case 'smart-response':
+        return smartReply(input as TaskInput<'smart-response'>, this.classifier);
+      case 'recommendations':
+        return recommend(ctx.tenantId, input as TaskInput<'recommendations'>, this.deps.interactions);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import type { TaskInput, TaskResult, Tone } from '../task-schemas.js';
+import { resolveLanguage } from './language.js';
+import { FALLBACK_ANSWER, INTENT_ANSWERS, TONES } from './reply-templates.js';
+import { scoreSentiment } from './sentiment-model.js';
+import type { SupportClassifier } from './support-classifier.js';
+import { words } from './text.js';
+
+const URGENCY = new Set(
+  'urgent urgently immediately asap now lawyer legal chargeback fraud scam unacceptable ridiculous worst immédiatement urgence urgente avocat arnaque inadmissible inacceptable'.split(' '),
+);
+const ESCALATING_INTENTS: Record<string, number> = { contact_human_agent: 0.55, complaint: 0.3 };
+export const ESCALATION_THRESHOLD = 0.5;
+
+/** Fills `{name}` from context; drops unknown placeholders and the spaces they leave behind. */
+export function fillPlaceholders(template: string, context: Record<string, string> = {}): string {
+  return template
+    .replace(/\{([a-z][a-z0-9_]*)\}/g, (_, name: string) => context[name] ?? '')
+    .replace(/\s+([,.!?])/g, '$1')
+    .replace(/ {2,}/g, ' ')
+    .trim();
+}
+
+function overlap(a: string, b: string): number {
+  const x = new Set(words(a));
+  const y = new Set(words(b));
+  if (x.size === 0 || y.size === 0) return 0;
+  let shared = 0;
+  for (const w of x) if (y.has(w)) shared++;
+  return shared / Math.min(x.size, y.size);
+}
+
+/** Escalation evidence: negative mood, escalating intents, urgency words, shouting, and a customer repeating themself. */
+export function escalationScore(input: TaskInput<'smart-response'>, intent: string, sentimentScore: number): number {
+  const messageWords = words(input.message);
+  let score = ESCALATING_INTENTS[intent] ?? 0;
+  if (sentimentScore < 0) score += Math.min(0.35, -sentimentScore * 0.45);
+  if (messageWords.some((w) => URGENCY.has(w))) score += 0.2;
+  const letters = input.message.replace(/[^\p{L}]/gu, '');
+  if (letters.length >= 12 && letters === letters.toUpperCase()) score += 0.1;
+  if (/!{2,}/.test(input.message)) score += 0.05;
+  const earlier = (input.conversation ?? []).filter((t) => t.role === 'customer');
+  const repeats = earlier.filter((t) => overlap(t.text, input.message) >= 0.6).length;
+  score += Math.min(0.3, repeats * 0.15);
+  if (earlier.length >= 3) score += 0.05;
+  return Math.round(Math.min(1, score) * 10_000) / 10_000;
+}
+
+function compose(answer: string, tone: Tone, language: 'en' | 'fr', context: Record<string, string> | undefined): string {
+  const wrap = TONES[tone][language];
+  return fillPlaceholders([wrap.greet, answer, wrap.close].filter(Boolean).join(' '), context);
+}
+
+/** Template replies per support intent, in English or French, shaped by tone. */
+export function smartReply(input: TaskInput<'smart-response'>, classifier: SupportClassifier): TaskResult<'smart-response'> {
+  const language = resolveLanguage(input.language, input.message) === 'fr' ? 'fr' : 'en';
+  const prediction = classifier.classify(input.message);
+  const sentiment = scoreSentiment(input.message, language);
+  const confident = prediction.confidence >= 0.35;
+  const intent = confident ? prediction.intent : 'unknown';
+  const answers = INTENT_ANSWERS[prediction.intent];
+  const answer = confident && answers ? answers[language] : FALLBACK_ANSWER[language];
+  const tone = input.tone ?? 'friendly';
+  const score = escalationScore(input, intent, sentiment.score);
+  const otherTone: Tone = tone === 'concise' ? 'friendly' : 'concise';
+  return {
+    reply: compose(answer, tone, language, input.context),
+    alternatives: [compose(answer, otherTone, language, input.context)],
+    intent,
+    sentiment: sentiment.label,
+    escalate: score >= ESCALATION_THRESHOLD,
+    escalation_score: score,
+  };
+}

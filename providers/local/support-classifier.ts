@@ -1,0 +1,81 @@
+import { parseCsvRecords } from './csv.js';
+import { readDataFile } from './data-files.js';
+import { NaiveBayes } from './naive-bayes.js';
+import { features } from './text.js';
+
+export interface LabelledUtterance {
+  utterance: string;
+  category: string;
+  intent: string;
+}
+
+export interface SupportPrediction {
+  intent: string;
+  category: string;
+  confidence: number;
+  /** Other categories, most likely first (probabilities summed over their intents). */
+  alternatives: { category: string; confidence: number }[];
+}
+
+/** The built-in `support` taxonomy: 27 intents in 11 categories, learned from the Bitext data set. */
+export class SupportClassifier {
+  private readonly model = new NaiveBayes();
+  private readonly categoryOf = new Map<string, string>();
+
+  constructor(examples: readonly LabelledUtterance[]) {
+    for (const ex of examples) {
+      const intent = ex.intent.toLowerCase();
+      this.categoryOf.set(intent, ex.category.toLowerCase());
+      this.model.add(features(ex.utterance), intent);
+    }
+  }
+
+  get intents(): string[] {
+    return [...this.categoryOf.keys()];
+  }
+
+  get categories(): string[] {
+    return [...new Set(this.categoryOf.values())];
+  }
+
+  categoryOfIntent(intent: string): string | undefined {
+    return this.categoryOf.get(intent);
+  }
+
+  classify(text: string): SupportPrediction {
+    const ranked = this.model.predict(features(text));
+    const byCategory = new Map<string, number>();
+    for (const { label, probability } of ranked) {
+      const category = this.categoryOf.get(label)!;
+      byCategory.set(category, (byCategory.get(category) ?? 0) + probability);
+    }
+    const top = ranked[0]!;
+    const category = this.categoryOf.get(top.label)!;
+    const alternatives = [...byCategory]
+      .filter(([c]) => c !== category)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([c, p]) => ({ category: c, confidence: round(p) }));
+    return { intent: top.label, category, confidence: round(byCategory.get(category) ?? top.probability), alternatives };
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 10_000) / 10_000;
+}
+
+export function loadSupportExamples(): LabelledUtterance[] {
+  return parseCsvRecords(readDataFile('support-intents-train.csv')).map((r) => ({
+    utterance: r.utterance ?? '',
+    category: r.category ?? '',
+    intent: r.intent ?? '',
+  }));
+}
+
+let shared: SupportClassifier | undefined;
+
+/** Trained once per process (about a third of a second) and shared by every local provider instance. */
+export function supportClassifier(): SupportClassifier {
+  shared ??= new SupportClassifier(loadSupportExamples());
+  return shared;
+}

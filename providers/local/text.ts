@@ -1,0 +1,16 @@
+/** Lower-cased word tokens: letters, digits and inner apostrophes, in any script. */
+export function words(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu) ?? [];
+}
+
+/** Unigrams plus adjacent bigrams: cheap context that helps short utterances a lot. */
+export function features(text: string): string[] {
+  const w = words(text);
+  const out = [...w];
+  for (let i = 0; i + 1 < w.length; i++) out.push(`${w[i]} ${w[i + 1]}`);
+  return out;
+}
+
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}

@@ -1,0 +1,151 @@
+import { Type, type Static, type TSchema } from 'typebox';
+import { SUPPORT_INTENT_CATEGORY, SUPPORT_TAXONOMY } from '../support-taxonomy.js';
+import { SentimentLabel, type TaskInput, type TaskName, type TaskResult } from '../task-schemas.js';
+
+export interface ChatMessage {
+  role: 'system' | 'user';
+  content: string;
+}
+
+/** What the model is asked for one task: messages, the JSON schema its answer must follow, and the mapping back. */
+export interface TaskPrompt<T extends TaskName = TaskName> {
+  messages: ChatMessage[];
+  schemaName: string;
+  schema: TSchema;
+  toResult(answer: unknown): TaskResult<T>;
+  maxTokens: number;
+}
+
+const closed = { additionalProperties: false } as const;
+const Unit = Type.Number({ minimum: 0, maximum: 1 });
+const oneOf = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
+const JSON_ONLY = 'Answer with one JSON object that follows the given schema, and nothing else.';
+
+function sentimentPrompt(input: TaskInput<'sentiment'>): TaskPrompt<'sentiment'> {
+  const schema = Type.Object(
+    { label: SentimentLabel, score: Type.Number({ minimum: -1, maximum: 1 }), confidence: Unit, language: Type.String() },
+    closed,
+  );
+  const lang = input.language && input.language !== 'auto' ? `The text is in language "${input.language}".` : '';
+  return {
+    schemaName: 'sentiment',
+    schema,
+    maxTokens: 100,
+    messages: [
+      {
+        role: 'system',
+        content: `Classify the sentiment of the user's text as positive, negative or neutral, with a score from -1 (very negative) to 1 (very positive), your confidence from 0 to 1, and the ISO 639-1 code of its language. ${lang} ${JSON_ONLY}`,
+      },
+      { role: 'user', content: input.text },
+    ],
+    toResult: (a) => a as Static<typeof schema>,
+  };
+}
+
+function labelsPrompt(text: string, labels: string[]): TaskPrompt<'categorize'> {
+  const Label = oneOf(labels);
+  const schema = Type.Object(
+    { category: Label, confidence: Unit, alternatives: Type.Array(Type.Object({ category: Label, confidence: Unit }, closed)) },
+    closed,
+  );
+  return {
+    schemaName: 'categorize_labels',
+    schema,
+    maxTokens: 300,
+    messages: [
+      {
+        role: 'system',
+        content: `Pick the label that best fits the user's text, from exactly these labels: ${JSON.stringify(labels)}. Give your confidence from 0 to 1 and up to three other plausible labels with theirs. ${JSON_ONLY}`,
+      },
+      { role: 'user', content: text },
+    ],
+    toResult: (a) => {
+      const answer = a as Static<typeof schema>;
+      return { ...answer, alternatives: answer.alternatives.filter((x) => x.category !== answer.category).slice(0, 3) };
+    },
+  };
+}
+
+function supportPrompt(text: string): TaskPrompt<'categorize'> {
+  const intents = [...SUPPORT_INTENT_CATEGORY.keys()];
+  const Intent = oneOf(intents);
+  const schema = Type.Object(
+    { intent: Intent, confidence: Unit, alternatives: Type.Array(Type.Object({ intent: Intent, confidence: Unit }, closed)) },
+    closed,
+  );
+  return {
+    schemaName: 'categorize_support',
+    schema,
+    maxTokens: 300,
+    messages: [
+      {
+        role: 'system',
+        content: `Classify the customer-support message into one intent of this taxonomy (category: intents): ${JSON.stringify(SUPPORT_TAXONOMY)}. Give your confidence from 0 to 1 and up to three other plausible intents with theirs. ${JSON_ONLY}`,
+      },
+      { role: 'user', content: text },
+    ],
+    toResult: (a) => {
+      const answer = a as Static<typeof schema>;
+      const category = SUPPORT_INTENT_CATEGORY.get(answer.intent)!;
+      const alternatives = answer.alternatives
+        .map((x) => ({ category: SUPPORT_INTENT_CATEGORY.get(x.intent)!, confidence: x.confidence }))
+        .filter((x) => x.category !== category)
+        .slice(0, 3);
+      return { category, intent: answer.intent, confidence: answer.confidence, alternatives };
+    },
+  };
+}
+
+function smartResponsePrompt(input: TaskInput<'smart-response'>): TaskPrompt<'smart-response'> {
+  const schema = Type.Object(
+    {
+      reply: Type.String({ minLength: 1 }),
+      intent: Type.String({ minLength: 1 }),
+      sentiment: SentimentLabel,
+      escalate: Type.Boolean(),
+      escalation_score: Unit,
+    },
+    closed,
+  );
+  const history = (input.conversation ?? []).map((t) => `${t.role}: ${t.text}`).join('\n');
+  const language = input.language && input.language !== 'auto' ? input.language : 'the language of the customer';
+  return {
+    schemaName: 'smart_response',
+    schema,
+    maxTokens: 600,
+    messages: [
+      {
+        role: 'system',
+        content: [
+          `You are a customer-support agent. Write a ${input.tone ?? 'friendly'} reply in ${language} to the customer's last message.`,
+          input.context ? `Known facts you may use: ${JSON.stringify(input.context)}.` : '',
+          history ? `Conversation so far:\n${history}` : '',
+          'Also give the customer intent (snake_case), their sentiment, whether a human agent should take over (escalate) and an escalation score from 0 to 1.',
+          JSON_ONLY,
+        ]
+          .filter(Boolean)
+          .join('\n'),
+      },
+      { role: 'user', content: input.message },
+    ],
+    toResult: (a) => a as Static<typeof schema>,
+  };
+}
+
+/** The prompt for a task, or undefined when the model cannot answer that input (e.g. a tenant taxonomy it has not seen). */
+export function promptFor<T extends TaskName>(task: T, input: TaskInput<T>): TaskPrompt<T> | undefined {
+  switch (task) {
+    case 'sentiment':
+      return sentimentPrompt(input as TaskInput<'sentiment'>) as unknown as TaskPrompt<T>;
+    case 'categorize': {
+      const { text, labels, taxonomy } = input as TaskInput<'categorize'>;
+      if (labels) return labelsPrompt(text, labels) as unknown as TaskPrompt<T>;
+      if (taxonomy && taxonomy !== 'support') return undefined;
+      return supportPrompt(text) as unknown as TaskPrompt<T>;
+    }
+    case 'smart-response':
+      return smartResponsePrompt(input as TaskInput<'smart-response'>) as unknown as TaskPrompt<T>;
+    default:
+      return undefined;
+  }
+}

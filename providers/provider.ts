@@ -1,0 +1,82 @@
+import type { TaskInput, TaskName, TaskResult } from './task-schemas.js';
+
+export interface TokenUsage {
+  input_tokens: number;
+  output_tokens: number;
+}
+
+export interface ProviderContext {
+  tenantId: string;
+  requestId: string;
+  /** Fires at the request deadline or when the client goes away; providers pass it to every I/O call. */
+  signal: AbortSignal;
+}
+
+export interface ProviderOutput<T extends TaskName = TaskName> {
+  result: TaskResult<T>;
+  model: string;
+  usage: TokenUsage;
+}
+
+/** A strategy that can answer some tasks. Adding a kind = one folder plus one line in the factory's registry. */
+export interface Provider {
+  readonly name: string;
+  readonly kind: string;
+  readonly tasks: ReadonlySet<TaskName>;
+  run<T extends TaskName>(task: T, input: TaskInput<T>, ctx: ProviderContext): Promise<ProviderOutput<T>>;
+  close?(): Promise<void>;
+}
+
+export type ProviderFailure =
+  | 'timeout' // deadline reached
+  | 'aborted' // the client went away
+  | 'connection' // could not reach the upstream
+  | 'upstream_5xx'
+  | 'rate_limited' // upstream 429
+  | 'invalid_output' // the model's answer failed the task's output schema twice
+  | 'bad_request' // upstream 4xx other than 429: our request or credentials are wrong
+  | 'unsupported'; // this provider declines this input (e.g. an unknown taxonomy)
+
+const FALLS_THROUGH: ReadonlySet<ProviderFailure> = new Set([
+  'timeout',
+  'connection',
+  'upstream_5xx',
+  'rate_limited',
+  'invalid_output',
+  'unsupported',
+]);
+
+export class ProviderError extends Error {
+  readonly failure: ProviderFailure;
+  readonly provider: string;
+  readonly status: number | undefined;
+
+  constructor(provider: string, failure: ProviderFailure, message: string, options: { status?: number; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ProviderError';
+    this.provider = provider;
+    this.failure = failure;
+    this.status = options.status;
+  }
+
+  /** Whether routing should try the next provider in the chain. */
+  get fallsThrough(): boolean {
+    return FALLS_THROUGH.has(this.failure);
+  }
+}
+
+export interface OpenAiProviderConfig {
+  type: 'openai';
+  baseUrl: string;
+  apiKey: string;
+  defaultModel: string;
+  models: Partial<Record<TaskName, string>>;
+  timeoutMs: number;
+  maxConnections: number;
+}
+
+export interface LocalProviderConfig {
+  type: 'local';
+}
+
+export type ProviderConfig = OpenAiProviderConfig | LocalProviderConfig;

@@ -1,0 +1,62 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { migrationProvider } from './migrations.js';
+import { PGliteDialect } from './pglite-dialect.js';
+import type { Database } from './schema.js';
+
+export interface DatabaseOptions {
+  /** PostgreSQL URL; when absent, PGlite is used. */
+  url?: string | undefined;
+  /** PGlite data directory; absent = in memory (tests). */
+  dataDir?: string | undefined;
+  /** PostgreSQL schema to work in (tests isolate themselves this way); created when missing. */
+  schema?: string | undefined;
+  maxConnections?: number;
+}
+
+export interface SqlDatabase {
+  db: Kysely<Database>;
+  kind: 'pglite' | 'postgres';
+}
+
+async function ensureSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`create schema if not exists "${schema.replaceAll('"', '')}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<SqlDatabase> {
+  if (options.url) {
+    if (options.schema) await ensureSchema(options.url, options.schema);
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.maxConnections ?? 10,
+      connectionTimeoutMillis: 5_000,
+      ...(options.schema ? { options: `-c search_path="${options.schema.replaceAll('"', '')}"` } : {}),
+    });
+    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: 'postgres' };
+  }
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const lite = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
+  return { db: new Kysely<Database>({ dialect: new PGliteDialect(lite) }), kind: 'pglite' };
+}
+
+/** Brings the schema up to date; runs at every boot, and is a no-op when nothing is new. */
+export async function migrate(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed`, { cause: error });
+  }
+}
+
+export async function ping(db: Kysely<Database>): Promise<void> {
+  await sql`select 1`.execute(db);
+}

@@ -1,0 +1,66 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface TenantsTable {
+  id: string;
+  name: string;
+  status: 'active' | 'suspended';
+  allowed_providers: Json<string[] | null> | null;
+  metadata: Json<Record<string, string>>;
+  created_at: Timestamp;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  kind: 'tenant' | 'admin';
+  tenant_id: string | null;
+  name: string;
+  mode: 'bearer' | 'signed';
+  scopes: Json<string[]>;
+  role: 'owner' | 'operator' | 'billing' | 'auditor' | null;
+  key_hash: string;
+  start: string;
+  created_at: Timestamp;
+  expires_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+}
+
+export interface InteractionsTable {
+  tenant_id: string;
+  event_id: string;
+  type: string;
+  user_id: string;
+  item_id: string;
+  value: number | null;
+  weight: number;
+  occurred_at: Timestamp;
+}
+
+export interface ItemsTable {
+  tenant_id: string;
+  item_id: string;
+  title: string | null;
+  category: string | null;
+  attributes: Json<Record<string, unknown>>;
+  updated_at: Timestamp;
+}
+
+export interface FeedbackTable {
+  id: Generated<number>;
+  tenant_id: string;
+  request_id: string;
+  correct: string | null;
+  rating: number | null;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  api_keys: ApiKeysTable;
+  interactions: InteractionsTable;
+  items: ItemsTable;
+  feedback: FeedbackTable;
+}

@@ -1,0 +1,26 @@
+import type { Repositories } from '../types.js';
+import { SqlApiKeyRepository } from './api-key-repository.js';
+import { migrate, openDatabase, ping, type DatabaseOptions } from './database.js';
+import { SqlFeedbackRepository } from './feedback-repository.js';
+import { SqlInteractionRepository } from './interaction-repository.js';
+import { SqlTenantRepository } from './tenant-repository.js';
+
+/** Opens PGlite or PostgreSQL, runs the migrations, and returns every repository over that one database. */
+export async function openSqlRepositories(options: DatabaseOptions): Promise<Repositories & { kind: 'pglite' | 'postgres' }> {
+  const { db, kind } = await openDatabase(options);
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return {
+    kind,
+    tenants: new SqlTenantRepository(db),
+    keys: new SqlApiKeyRepository(db),
+    interactions: new SqlInteractionRepository(db),
+    feedback: new SqlFeedbackRepository(db),
+    ping: () => ping(db),
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,58 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { NewTenant, Page, PageRequest, Tenant, TenantPatch, TenantRepository } from '../types.js';
+import { newId } from './ids.js';
+import { decodeCursor, toPage } from './paging.js';
+import type { Database, TenantsTable } from './schema.js';
+
+function toTenant(row: Selectable<TenantsTable>): Tenant {
+  return {
+    id: row.id,
+    name: row.name,
+    status: row.status,
+    allowed_providers: row.allowed_providers ?? null,
+    metadata: row.metadata ?? {},
+    created_at: new Date(row.created_at),
+  };
+}
+
+export class SqlTenantRepository implements TenantRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async create(tenant: NewTenant): Promise<Tenant> {
+    const row = await this.db
+      .insertInto('tenants')
+      .values({
+        id: newId('tnt'),
+        name: tenant.name,
+        status: 'active',
+        allowed_providers: JSON.stringify(tenant.allowed_providers ?? null),
+        metadata: JSON.stringify(tenant.metadata ?? {}),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toTenant(row);
+  }
+
+  async get(id: string): Promise<Tenant | undefined> {
+    const row = await this.db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toTenant(row);
+  }
+
+  async list(page: PageRequest): Promise<Page<Tenant>> {
+    const after = decodeCursor(page.cursor);
+    let query = this.db.selectFrom('tenants').selectAll().orderBy('id').limit(page.limit + 1);
+    if (after) query = query.where('id', '>', after);
+    return toPage((await query.execute()).map(toTenant), page.limit);
+  }
+
+  async update(id: string, patch: TenantPatch): Promise<Tenant | undefined> {
+    const values: Record<string, string> = {};
+    if (patch.name !== undefined) values.name = patch.name;
+    if (patch.status !== undefined) values.status = patch.status;
+    if (patch.allowed_providers !== undefined) values.allowed_providers = JSON.stringify(patch.allowed_providers);
+    if (patch.metadata !== undefined) values.metadata = JSON.stringify(patch.metadata);
+    if (Object.keys(values).length === 0) return this.get(id);
+    const row = await this.db.updateTable('tenants').set(values).where('id', '=', id).returningAll().executeTakeFirst();
+    return row && toTenant(row);
+  }
+}

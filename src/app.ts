@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type RawServerDefault } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import { adminAuth, tenantAuth } from '../middleware/authenticate.js';
+import type { Deps } from './deps.js';
+import type { App } from './http/app-type.js';
+import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { validatorCompiler } from './http/validators.js';
+import { openApiOptions } from './openapi.js';
+import { registerKeyRoutes } from './routes/admin/keys.js';
+import { registerTenantRoutes } from './routes/admin/tenants.js';
+import { ErrorResponse } from './routes/common-schemas.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerEventRoutes } from './routes/v1/events.js';
+import { registerFeedbackRoutes } from './routes/v1/feedback.js';
+import { registerItemRoutes } from './routes/v1/items.js';
+import { registerTaskRoutes } from './routes/v1/task-routes.js';
+
+const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+function requestId(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : `req_${randomUUID().replaceAll('-', '')}`;
+}
+
+/** Builds the app without listening: plugins → error handling → scopes → routes, in that order. */
+export async function buildApp(deps: Deps, logger: FastifyBaseLogger): Promise<App> {
+  const app = Fastify<RawServerDefault, IncomingMessage>({
+    loggerInstance: logger,
+    genReqId: requestId,
+    requestIdHeader: false,
+    bodyLimit: deps.config.server.bodyLimitBytes,
+    trustProxy: deps.config.server.trustProxy.length > 0 ? [...deps.config.server.trustProxy] : false,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  app.addSchema(ErrorResponse);
+  app.setValidatorCompiler(validatorCompiler([ErrorResponse]));
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  app.decorateRequest('principal', null);
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+
+  await app.register(swagger, openApiOptions());
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerHealthRoutes(app, deps);
+  await app.register(
+    async (v1) => {
+      v1.addHook('onRequest', tenantAuth(deps.keys));
+      registerTaskRoutes(v1 as App, deps);
+      registerEventRoutes(v1 as App, deps);
+      registerItemRoutes(v1 as App, deps);
+      registerFeedbackRoutes(v1 as App, deps);
+    },
+    { prefix: '/v1' },
+  );
+  await app.register(
+    async (admin) => {
+      admin.addHook('onRequest', adminAuth(deps.keys));
+      registerTenantRoutes(admin as App, deps);
+      registerKeyRoutes(admin as App, deps);
+    },
+    { prefix: '/admin' },
+  );
+  return app;
+}

@@ -1,0 +1,67 @@
+import { Type, type Static, type TSchema } from 'typebox';
+
+/** One optional entry per task; unknown task names are rejected. */
+function perTask<S extends TSchema>(schema: S) {
+  return Type.Object(
+    {
+      sentiment: Type.Optional(schema),
+      categorize: Type.Optional(schema),
+      'smart-response': Type.Optional(schema),
+      recommendations: Type.Optional(schema),
+    },
+    { additionalProperties: false },
+  );
+}
+const ProviderName = Type.String({ pattern: '^[a-z][a-z0-9_-]{0,31}$' });
+const Micros = Type.Integer({ minimum: 0 });
+
+const OpenAiProvider = Type.Object(
+  {
+    type: Type.Literal('openai'),
+    base_url: Type.Optional(Type.String({ minLength: 1 })),
+    /** Name of the environment variable holding the API key (read by loadConfig, never stored in the file). */
+    api_key_env: Type.Optional(Type.String({ pattern: '^[A-Z_][A-Z0-9_]*$' })),
+    default_model: Type.Optional(Type.String({ minLength: 1 })),
+    models: Type.Optional(perTask(Type.String({ minLength: 1 }))),
+    timeout_ms: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000 })),
+    max_connections: Type.Optional(Type.Integer({ minimum: 1, maximum: 1024 })),
+  },
+  { additionalProperties: false },
+);
+
+const LocalProvider = Type.Object({ type: Type.Literal('local') }, { additionalProperties: false });
+
+const ModelPrice = Type.Object(
+  { input_per_million_micros: Micros, output_per_million_micros: Micros },
+  { additionalProperties: false },
+);
+
+/** The optional GATEWAY_CONFIG file (YAML or JSON). Every section is optional. */
+export const ConfigFileSchema = Type.Object(
+  {
+    providers: Type.Optional(Type.Record(ProviderName, Type.Union([OpenAiProvider, LocalProvider]))),
+    routing: Type.Optional(perTask(Type.Array(ProviderName, { minItems: 1, maxItems: 16 }))),
+    tasks: Type.Optional(
+      perTask(Type.Object({ timeout_ms: Type.Integer({ minimum: 100, maximum: 60_000 }) }, { additionalProperties: false })),
+    ),
+    pricing: Type.Optional(
+      Type.Object(
+        {
+          /** Keyed `<provider>/<model>`, e.g. `openai/gpt-4o-mini`. */
+          models: Type.Optional(Type.Record(Type.String({ minLength: 3 }), ModelPrice)),
+          local_per_request_micros: Type.Optional(perTask(Micros)),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    limits: Type.Optional(
+      Type.Object(
+        { body_limit_bytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 10 * 1024 * 1024 })) },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type ConfigFile = Static<typeof ConfigFileSchema>;

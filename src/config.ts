@@ -1,0 +1,234 @@
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { Value } from 'typebox/value';
+import { parse as parseYaml } from 'yaml';
+import type { OpenAiProviderConfig, ProviderConfig } from '../providers/provider.js';
+import { TASKS, type TaskName } from '../providers/task-schemas.js';
+import { ConfigFileSchema, type ConfigFile } from './config-file-schema.js';
+import { parseKey } from './keys/api-key.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface ModelPrice {
+  inputPerMillionMicros: number;
+  outputPerMillionMicros: number;
+}
+
+export interface Config {
+  server: { host: string; port: number; bodyLimitBytes: number; trustProxy: string[]; logLevel: LogLevel };
+  storage: { dataDir: string; databaseUrl: string | undefined; redisUrl: string | undefined };
+  security: { adminKey: string | undefined; masterKey: string | undefined };
+  vault: { addr: string; token: string } | undefined;
+  webhooks: { allowPrivateNetworks: boolean };
+  providers: Record<string, ProviderConfig>;
+  routing: Record<TaskName, string[]>;
+  tasks: Record<TaskName, { timeoutMs: number }>;
+  pricing: { models: Record<string, ModelPrice>; localPerRequestMicros: Record<TaskName, number> };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const DEFAULT_TASK_TIMEOUT_MS: Record<TaskName, number> = {
+  sentiment: 10_000,
+  categorize: 10_000,
+  'smart-response': 30_000,
+  recommendations: 5_000,
+};
+const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
+const DEFAULT_PRICES: Record<string, ModelPrice> = {
+  [`openai/${DEFAULT_OPENAI_MODEL}`]: { inputPerMillionMicros: 150_000, outputPerMillionMicros: 600_000 },
+};
+/** Tasks an OpenAI-compatible chat model can answer without the gateway's own data. */
+const LLM_TASKS: ReadonlySet<TaskName> = new Set(['sentiment', 'categorize', 'smart-response']);
+
+function readFile(path: string, problems: string[]): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    problems.push(`GATEWAY_CONFIG: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    return {};
+  }
+  try {
+    return path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    problems.push(`GATEWAY_CONFIG: ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`);
+    return {};
+  }
+}
+
+function checkFile(raw: unknown, problems: string[]): ConfigFile {
+  const content = raw ?? {};
+  if (Value.Check(ConfigFileSchema, content)) return content;
+  for (const e of Value.Errors(ConfigFileSchema, content)) {
+    problems.push(`config file${e.instancePath.replaceAll('/', '.') || ' (root)'}: ${e.message}`);
+  }
+  return {};
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    problems.push(`${name}: must be an integer from ${min} to ${max}`);
+    return fallback;
+  }
+  return n;
+}
+
+function url(env: Env, name: string, protocols: string[], problems: string[]): string | undefined {
+  const raw = env[name];
+  if (!raw) return undefined;
+  try {
+    const parsed = new URL(raw);
+    if (protocols.includes(parsed.protocol)) return raw;
+  } catch {
+    // reported below
+  }
+  problems.push(`${name}: must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  return undefined;
+}
+
+function isCidrOrIp(entry: string): boolean {
+  const [address, prefix, extra] = entry.split('/');
+  if (extra !== undefined || !address) return false;
+  const version = isIP(address);
+  if (version === 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && bits <= (version === 4 ? 32 : 128);
+}
+
+function readEnv(env: Env, problems: string[]) {
+  const logLevel = (env.LOG_LEVEL ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL: must be one of ${LOG_LEVELS.join(', ')}`);
+  const trustProxy = (env.TRUST_PROXY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const entry of trustProxy) if (!isCidrOrIp(entry)) problems.push(`TRUST_PROXY: "${entry}" is not an IP address or CIDR`);
+  const adminKey = env.GATEWAY_ADMIN_KEY || undefined;
+  if (adminKey && parseKey(adminKey)?.prefix !== 'gwa') {
+    problems.push('GATEWAY_ADMIN_KEY: must be an admin key (gwa_live_… or gwa_test_…) with a valid checksum');
+  }
+  const masterKey = env.GATEWAY_MASTER_KEY || undefined;
+  if (masterKey && Buffer.from(masterKey, 'base64').length !== 32) problems.push('GATEWAY_MASTER_KEY: must be 32 bytes, base64');
+  const allowPrivate = env.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? 'false';
+  if (!['true', 'false'].includes(allowPrivate)) problems.push('WEBHOOK_ALLOW_PRIVATE_NETWORKS: must be true or false');
+  const vaultAddr = url(env, 'VAULT_ADDR', ['http:', 'https:'], problems);
+  if (Boolean(vaultAddr) !== Boolean(env.VAULT_TOKEN)) problems.push('VAULT_ADDR and VAULT_TOKEN: set both or neither');
+  return {
+    server: {
+      host: env.HOST || '127.0.0.1',
+      port: int(env, 'PORT', 8080, 0, 65_535, problems),
+      trustProxy,
+      logLevel,
+    },
+    storage: {
+      dataDir: env.DATA_DIR || './data',
+      databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], problems),
+      redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:'], problems),
+    },
+    security: { adminKey, masterKey },
+    vault: vaultAddr && env.VAULT_TOKEN ? { addr: vaultAddr, token: env.VAULT_TOKEN } : undefined,
+    webhooks: { allowPrivateNetworks: allowPrivate === 'true' },
+    openaiBaseUrl: url(env, 'OPENAI_BASE_URL', ['http:', 'https:'], problems),
+  };
+}
+
+function openAiProvider(
+  name: string,
+  spec: Partial<Extract<NonNullable<ConfigFile['providers']>[string], { type: 'openai' }>>,
+  env: Env,
+  envBaseUrl: string | undefined,
+  problems: string[],
+): OpenAiProviderConfig {
+  const isDefault = name === 'openai';
+  const baseUrl = spec.base_url ?? (isDefault ? envBaseUrl : undefined) ?? 'https://api.openai.com/v1';
+  const keyVar = spec.api_key_env ?? (isDefault ? 'OPENAI_API_KEY' : undefined);
+  const apiKey = keyVar ? env[keyVar] : undefined;
+  if (!apiKey && baseUrl.startsWith('https://api.openai.com')) {
+    problems.push(`providers.${name}: no API key (set ${keyVar ?? 'api_key_env'})`);
+  }
+  return {
+    type: 'openai',
+    baseUrl,
+    // Self-hosted servers (Ollama, vLLM) accept any key; the SDK insists on one.
+    apiKey: apiKey ?? 'unused',
+    defaultModel: spec.default_model ?? DEFAULT_OPENAI_MODEL,
+    models: spec.models ?? {},
+    timeoutMs: spec.timeout_ms ?? 10_000,
+    maxConnections: spec.max_connections ?? 64,
+  };
+}
+
+function buildProviders(file: ConfigFile, env: Env, envBaseUrl: string | undefined, problems: string[]) {
+  const providers: Record<string, ProviderConfig> = {};
+  if (envBaseUrl || env.OPENAI_API_KEY) providers.openai = openAiProvider('openai', {}, env, envBaseUrl, problems);
+  providers.local = { type: 'local' };
+  for (const [name, spec] of Object.entries(file.providers ?? {})) {
+    providers[name] = spec.type === 'openai' ? openAiProvider(name, spec, env, envBaseUrl, problems) : { type: 'local' };
+  }
+  return providers;
+}
+
+function buildRouting(file: ConfigFile, providers: Record<string, ProviderConfig>, problems: string[]) {
+  const routing = {} as Record<TaskName, string[]>;
+  for (const task of TASKS) {
+    const configured = file.routing?.[task];
+    const chain =
+      configured ??
+      Object.entries(providers)
+        .filter(([, p]) => p.type === 'local' || LLM_TASKS.has(task))
+        .map(([name]) => name);
+    for (const name of chain) if (!providers[name]) problems.push(`routing.${task}: unknown provider "${name}"`);
+    routing[task] = chain;
+  }
+  return routing;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * Reads the environment (and the GATEWAY_CONFIG file, or `file` when given: a path or parsed content) once,
+ * validates everything, and either returns a frozen Config or throws one ConfigError listing every problem.
+ */
+export function loadConfig(env: Env, file?: string | ConfigFile): Config {
+  const problems: string[] = [];
+  const source = file ?? env.GATEWAY_CONFIG;
+  const content = checkFile(typeof source === 'string' ? readFile(source, problems) : source, problems);
+  const { openaiBaseUrl, ...base } = readEnv(env, problems);
+  const providers = buildProviders(content, env, openaiBaseUrl, problems);
+  const routing = buildRouting(content, providers, problems);
+  const tasks = Object.fromEntries(
+    TASKS.map((t) => [t, { timeoutMs: content.tasks?.[t]?.timeout_ms ?? DEFAULT_TASK_TIMEOUT_MS[t] }]),
+  ) as Config['tasks'];
+  const models = { ...DEFAULT_PRICES };
+  for (const [key, p] of Object.entries(content.pricing?.models ?? {})) {
+    models[key] = { inputPerMillionMicros: p.input_per_million_micros, outputPerMillionMicros: p.output_per_million_micros };
+  }
+  const localPerRequestMicros = Object.fromEntries(
+    TASKS.map((t) => [t, content.pricing?.local_per_request_micros?.[t] ?? 0]),
+  ) as Config['pricing']['localPerRequestMicros'];
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze({
+    ...base,
+    server: { ...base.server, bodyLimitBytes: content.limits?.body_limit_bytes ?? 1024 * 1024 },
+    providers,
+    routing,
+    tasks,
+    pricing: { models, localPerRequestMicros },
+  });
+}

@@ -1,0 +1,118 @@
+import { Compile } from 'typebox/compile';
+import { ProviderError, type Provider, type ProviderOutput } from '../providers/provider.js';
+import { TASK_SCHEMAS, TASKS, type TaskInput, type TaskName } from '../providers/task-schemas.js';
+import type { Tenant } from '../repositories/types.js';
+import { costMicros } from './billing/pricing.js';
+import type { Config } from './config.js';
+import { GatewayError } from './errors.js';
+
+export interface TaskOptions {
+  providers?: string[] | undefined;
+  timeout_ms?: number | undefined;
+}
+
+export interface Attempt {
+  provider: string;
+  outcome: 'ok' | ProviderError['failure'];
+  ms: number;
+}
+
+export interface DispatchResult<T extends TaskName = TaskName> extends ProviderOutput<T> {
+  provider: string;
+  cost_micros: number;
+  attempts: Attempt[];
+}
+
+export interface DispatchRequest<T extends TaskName> {
+  task: T;
+  input: TaskInput<T>;
+  tenant: Tenant;
+  requestId: string;
+  options: TaskOptions;
+  /** Aborts when the client goes away. */
+  clientSignal: AbortSignal;
+}
+
+const resultCheckers = Object.fromEntries(TASKS.map((t) => [t, Compile(TASK_SCHEMAS[t].result)])) as {
+  [T in TaskName]: ReturnType<typeof Compile>;
+};
+
+/**
+ * Runs a task through the provider chain: the configured order (or the caller's, within what the tenant may use),
+ * falling through on retryable failures, under one deadline for the whole request.
+ */
+export class TaskDispatcher {
+  constructor(
+    private readonly config: Config,
+    private readonly providers: ReadonlyMap<string, Provider>,
+  ) {}
+
+  chainFor(task: TaskName, tenant: Tenant, requested?: string[]): Provider[] {
+    const allowed = (name: string) => tenant.allowed_providers === null || tenant.allowed_providers.includes(name);
+    if (requested) {
+      for (const name of requested) {
+        const provider = this.providers.get(name);
+        if (!provider || !allowed(name)) {
+          throw new GatewayError('UNSUPPORTED_OPTION', `Provider "${name}" is not available to this tenant.`, {
+            details: { option: 'providers', provider: name },
+          });
+        }
+        if (!provider.tasks.has(task)) {
+          throw new GatewayError('UNSUPPORTED_OPTION', `Provider "${name}" does not handle ${task}.`, {
+            details: { option: 'providers', provider: name },
+          });
+        }
+      }
+    }
+    const names = requested ?? this.config.routing[task].filter(allowed);
+    return names.map((n) => this.providers.get(n)!).filter((p) => p.tasks.has(task));
+  }
+
+  async run<T extends TaskName>(request: DispatchRequest<T>): Promise<DispatchResult<T>> {
+    const { task, tenant } = request;
+    const chain = this.chainFor(task, tenant, request.options.providers);
+    const deadlineMs = request.options.timeout_ms ?? this.config.tasks[task].timeoutMs;
+    const signal = AbortSignal.any([request.clientSignal, AbortSignal.timeout(deadlineMs)]);
+    const attempts: Attempt[] = [];
+    for (const provider of chain) {
+      const started = performance.now();
+      try {
+        const output = await provider.run(task, request.input, { tenantId: tenant.id, requestId: request.requestId, signal });
+        if (!resultCheckers[task].Check(output.result)) {
+          throw new ProviderError(provider.name, 'invalid_output', `${provider.name} returned a ${task} result outside the schema`);
+        }
+        attempts.push({ provider: provider.name, outcome: 'ok', ms: performance.now() - started });
+        const cost = costMicros(this.config.pricing, { provider: provider.name, kind: provider.kind, model: output.model, task, usage: output.usage });
+        return { ...output, provider: provider.name, cost_micros: cost, attempts };
+      } catch (err) {
+        const failure = asProviderError(provider.name, err);
+        attempts.push({ provider: provider.name, outcome: failure.failure, ms: performance.now() - started });
+        if (signal.aborted) throw deadlineError(task, deadlineMs, attempts, request.clientSignal.aborted);
+        if (!failure.fallsThrough) {
+          throw new GatewayError('PROVIDER_ERROR', `Provider "${provider.name}" rejected the request.`, {
+            details: { attempts: publicAttempts(attempts) },
+            cause: err,
+          });
+        }
+      }
+    }
+    throw new GatewayError('NO_PROVIDER_AVAILABLE', `No provider could answer ${task}.`, {
+      details: { attempts: publicAttempts(attempts) },
+    });
+  }
+}
+
+function asProviderError(provider: string, err: unknown): ProviderError {
+  if (err instanceof ProviderError) return err;
+  // A bug inside a provider must not take the request down while another provider could answer.
+  return new ProviderError(provider, 'invalid_output', `${provider} failed unexpectedly`, { cause: err });
+}
+
+function publicAttempts(attempts: Attempt[]) {
+  return attempts.map((a) => ({ provider: a.provider, outcome: a.outcome }));
+}
+
+function deadlineError(task: TaskName, deadlineMs: number, attempts: Attempt[], clientGone: boolean): GatewayError {
+  const message = clientGone ? 'The client closed the request.' : `No answer for ${task} within ${deadlineMs} ms.`;
+  return new GatewayError('PROVIDER_TIMEOUT', message, { details: { timeout_ms: deadlineMs, attempts: publicAttempts(attempts) } });
+}

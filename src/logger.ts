@@ -1,0 +1,23 @@
+import { pino, type Logger } from 'pino';
+import type { LogLevel } from './config.js';
+
+/** Every path that can carry a secret; pino replaces the value before the line is written. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.signature',
+  'req.headers["signature-input"]',
+  'req.headers.cookie',
+  'headers.authorization',
+  'secret',
+  '*.secret',
+  'apiKey',
+  '*.apiKey',
+  'api_key',
+  '*.api_key',
+  'token',
+  '*.token',
+];
+
+export function createLogger(level: LogLevel, destination?: NodeJS.WritableStream): Logger {
+  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination as pino.DestinationStream | undefined);
+}

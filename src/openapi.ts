@@ -1,0 +1,37 @@
+import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
+import { ERROR_CATALOGUE } from './errors.js';
+
+const errorTable = Object.entries(ERROR_CATALOGUE)
+  .map(([code, { status }]) => `| ${status} | \`${code}\` |`)
+  .join('\n');
+
+export function openApiOptions(): FastifyDynamicSwaggerOptions {
+  return {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'AI Task Gateway',
+        version: '0.1.0',
+        description: [
+          'Sentiment, categorisation, smart replies and recommendations over pluggable providers (OpenAI-compatible APIs',
+          'and in-process local models), for B2B platforms. Tenant routes live under `/v1` (tenant keys `gwk_…`),',
+          'administration under `/admin` (admin keys `gwa_…`). Errors share one envelope:',
+          '`{"error": {"code", "message", "request_id", "details?"}}`.',
+          '',
+          '| status | code |',
+          '| --- | --- |',
+          errorTable,
+        ].join('\n'),
+      },
+      tags: [
+        { name: 'tasks', description: 'AI tasks answered by the configured providers' },
+        { name: 'data', description: 'Events, catalogue items and feedback from the tenant' },
+        { name: 'admin', description: 'Tenants and keys (admin keys only)' },
+        { name: 'operations', description: 'Health' },
+      ],
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'gwk_… (tenant) or gwa_… (admin) key' } },
+      },
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { Type } from 'typebox';
+import type { Deps } from '../deps.js';
+import type { App } from '../http/app-type.js';
+
+const Health = Type.Object({ status: Type.String(), checks: Type.Optional(Type.Record(Type.String(), Type.String())) });
+
+export function registerHealthRoutes(app: App, deps: Deps): void {
+  app.get(
+    '/health/live',
+    { schema: { tags: ['operations'], summary: 'The process is up.', response: { 200: Health } } },
+    async () => ({ status: 'ok' }),
+  );
+
+  app.get(
+    '/health/ready',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'The gateway can serve: storage answers. 503 until then.',
+        response: { 200: Health, 503: Health },
+      },
+    },
+    async (_request, reply) => {
+      const checks: Record<string, string> = {};
+      try {
+        await deps.repos.ping();
+        checks.storage = 'ok';
+      } catch {
+        checks.storage = 'unavailable';
+      }
+      const ready = Object.values(checks).every((c) => c === 'ok');
+      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', checks });
+    },
+  );
+}

@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import { Type } from 'typebox';
+import { tenantOf } from '../../../middleware/authenticate.js';
+import { EVENT_TYPES } from '../../../repositories/types.js';
+import type { Deps } from '../../deps.js';
+import type { App } from '../../http/app-type.js';
+import { AUTH_ERRORS, DateTime, closed, errorResponses } from '../common-schemas.js';
+
+const Ref = Type.String({ minLength: 1, maxLength: 128 });
+
+const Event = Type.Object(
+  {
+    id: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,128}$', description: 'Idempotency key: a repeated id is counted as a duplicate.' })),
+    type: Type.Union(EVENT_TYPES.map((t) => Type.Literal(t))),
+    user_id: Ref,
+    item_id: Ref,
+    value: Type.Optional(Type.Number({ minimum: -1e9, maximum: 1e9, description: 'For `rating`: the rating (1..5).' })),
+    timestamp: Type.Optional(DateTime),
+  },
+  closed,
+);
+
+export function registerEventRoutes(app: App, deps: Deps): void {
+  app.post(
+    '/events',
+    {
+      config: { scope: 'events' },
+      schema: {
+        tags: ['data'],
+        summary: 'Ingest user-item interaction events; they feed the local recommender.',
+        security: [{ bearer: [] }],
+        body: Type.Object({ events: Type.Array(Event, { minItems: 1, maxItems: 1000 }) }, closed),
+        response: {
+          202: Type.Object({ accepted: Type.Integer(), duplicates: Type.Integer() }),
+          ...errorResponses(...AUTH_ERRORS, 'PAYLOAD_TOO_LARGE'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { tenant } = tenantOf(request);
+      const now = deps.clock();
+      const result = await deps.repos.interactions.addEvents(
+        tenant.id,
+        request.body.events.map((e) => ({
+          id: e.id ?? `evt_${randomUUID()}`,
+          type: e.type,
+          user_id: e.user_id,
+          item_id: e.item_id,
+          value: e.value ?? null,
+          occurred_at: e.timestamp ? new Date(e.timestamp) : now,
+        })),
+      );
+      return reply.code(202).send(result);
+    },
+  );
+}

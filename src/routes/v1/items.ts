@@ -1,0 +1,44 @@
+import { Type } from 'typebox';
+import { tenantOf } from '../../../middleware/authenticate.js';
+import type { Deps } from '../../deps.js';
+import type { App } from '../../http/app-type.js';
+import { AUTH_ERRORS, closed, errorResponses } from '../common-schemas.js';
+
+const Item = Type.Object(
+  {
+    item_id: Type.String({ minLength: 1, maxLength: 128 }),
+    title: Type.Optional(Type.String({ maxLength: 500 })),
+    category: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    attributes: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { maxProperties: 50 })),
+  },
+  closed,
+);
+
+export function registerItemRoutes(app: App, deps: Deps): void {
+  app.post(
+    '/items',
+    {
+      config: { scope: 'events' },
+      schema: {
+        tags: ['data'],
+        summary: 'Create or update catalogue items (title, category, attributes); later posts replace earlier ones.',
+        security: [{ bearer: [] }],
+        body: Type.Object({ items: Type.Array(Item, { minItems: 1, maxItems: 1000 }) }, closed),
+        response: { 202: Type.Object({ accepted: Type.Integer() }), ...errorResponses(...AUTH_ERRORS, 'PAYLOAD_TOO_LARGE') },
+      },
+    },
+    async (request, reply) => {
+      const { tenant } = tenantOf(request);
+      const accepted = await deps.repos.interactions.upsertItems(
+        tenant.id,
+        request.body.items.map((i) => ({
+          item_id: i.item_id,
+          title: i.title ?? null,
+          category: i.category ?? null,
+          attributes: (i.attributes ?? {}) as Record<string, unknown>,
+        })),
+      );
+      return reply.code(202).send({ accepted });
+    },
+  );
+}

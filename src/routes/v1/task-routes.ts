@@ -1,0 +1,113 @@
+import type { FastifyReply } from 'fastify';
+import { Type } from 'typebox';
+import { TASK_SCHEMAS, type TaskInput, type TaskName } from '../../../providers/task-schemas.js';
+import { tenantOf } from '../../../middleware/authenticate.js';
+import type { Deps } from '../../deps.js';
+import { GatewayError } from '../../errors.js';
+import type { App } from '../../http/app-type.js';
+import type { TenantScope } from '../../keys/key-service.js';
+import { AUTH_ERRORS, closed, errorResponses } from '../common-schemas.js';
+
+export const TaskOptions = Type.Object(
+  {
+    providers: Type.Optional(
+      Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_-]{0,31}$' }), { minItems: 1, maxItems: 16, uniqueItems: true, description: 'Providers to try, in order, within what the tenant may use.' }),
+    ),
+    cache: Type.Optional(Type.Union([Type.Literal('use'), Type.Literal('bypass'), Type.Literal('refresh')])),
+    timeout_ms: Type.Optional(Type.Integer({ minimum: 100, maximum: 60_000, description: 'Deadline for the whole request.' })),
+  },
+  closed,
+);
+
+export const TaskMeta = Type.Object({
+  request_id: Type.String(),
+  provider: Type.String(),
+  model: Type.String(),
+  cached: Type.Boolean(),
+  latency_ms: Type.Number(),
+  usage: Type.Object({ input_tokens: Type.Integer(), output_tokens: Type.Integer(), cost_micros: Type.Integer() }),
+});
+
+interface TaskRouteSpec {
+  task: TaskName;
+  path: string;
+  summary: string;
+  check?: (input: TaskInput) => void;
+}
+
+const TASK_ROUTES: TaskRouteSpec[] = [
+  { task: 'sentiment', path: '/sentiment', summary: 'Sentiment of a text (positive, negative, neutral) with a score from -1 to 1.' },
+  { task: 'categorize', path: '/categorize', summary: 'Category (and support intent) of a text: the support taxonomy, or zero-shot `labels`.' },
+  { task: 'smart-response', path: '/smart-response', summary: 'A reply to a customer message, with intent, sentiment and an escalation prediction.' },
+  {
+    task: 'recommendations',
+    path: '/recommendations',
+    summary: 'Items for a user or similar to an item, from the ingested events.',
+    check: (input) => {
+      const { user_id, item_id } = input as TaskInput<'recommendations'>;
+      if (!user_id && !item_id) {
+        throw new GatewayError('VALIDATION_FAILED', 'Give user_id, item_id or both.', { details: { issues: [{ field: 'body.user_id', message: 'user_id or item_id is required' }] } });
+      }
+    },
+  },
+];
+
+/** Aborts when the client disconnects before the answer is written, so upstream calls stop too. */
+function clientSignal(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}
+
+export function registerTaskRoutes(app: App, deps: Deps): void {
+  for (const spec of TASK_ROUTES) {
+    const { input, result } = TASK_SCHEMAS[spec.task];
+    const Body = Type.Object({ ...input.properties, options: Type.Optional(TaskOptions) }, closed);
+    const Answer = Type.Object({ ...result.properties, meta: TaskMeta });
+    app.post(
+      spec.path,
+      {
+        config: { scope: spec.task as TenantScope },
+        schema: {
+          tags: ['tasks'],
+          summary: spec.summary,
+          security: [{ bearer: [] }],
+          body: Body,
+          response: {
+            200: Answer,
+            ...errorResponses(...AUTH_ERRORS, 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_OPTION', 'PROVIDER_ERROR', 'NO_PROVIDER_AVAILABLE', 'PROVIDER_TIMEOUT'),
+          },
+        },
+      },
+      async (request, reply) => {
+        const started = performance.now();
+        const { tenant } = tenantOf(request);
+        const { options, ...taskInput } = request.body as TaskInput & { options?: { providers?: string[]; timeout_ms?: number } };
+        spec.check?.(taskInput);
+        const out = await deps.dispatcher.run({
+          task: spec.task,
+          input: taskInput,
+          tenant,
+          requestId: request.id,
+          options: options ?? {},
+          clientSignal: clientSignal(reply),
+        });
+        request.log.info({ task: spec.task, provider: out.provider, attempts: out.attempts }, 'task answered');
+        void reply.header('x-gateway-provider', out.provider).header('x-gateway-cache', 'BYPASS');
+        return {
+          ...out.result,
+          meta: {
+            request_id: request.id,
+            provider: out.provider,
+            model: out.model,
+            cached: false,
+            latency_ms: Math.round((performance.now() - started) * 100) / 100,
+            usage: { ...out.usage, cost_micros: out.cost_micros },
+          },
+        };
+      },
+    );
+  }
+}
