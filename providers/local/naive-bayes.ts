@@ -3,21 +3,27 @@ export interface Scored {
   probability: number;
 }
 
+export interface NaiveBayesOptions {
+  /** Additive smoothing; small values trust rare but telling n-grams more. */
+  alpha: number;
+  /** Posteriors are tempered (log scores divided by this) because raw naive Bayes is wildly overconfident. */
+  temperature: number;
+}
+
 /**
- * Multinomial naive Bayes with Laplace smoothing. Posteriors are tempered (divided by `temperature` in log space)
- * because raw naive Bayes posteriors are wildly overconfident on correlated n-gram features.
+ * Naive Bayes over binary features (a feature counts once per document) with a uniform prior: the training sets
+ * are imbalanced (36 "cancel order" against 913 "delete account" utterances) and the prior would drown rare intents.
  */
 export class NaiveBayes {
   private readonly labelDocs = new Map<string, number>();
   private readonly labelTokens = new Map<string, number>();
   private readonly counts = new Map<string, Map<string, number>>();
   private readonly vocabulary = new Set<string>();
-  private docs = 0;
 
-  constructor(private readonly temperature = 4) {}
+  constructor(private readonly options: NaiveBayesOptions = { alpha: 0.1, temperature: 4 }) {}
 
   add(featureList: readonly string[], label: string): void {
-    this.docs++;
+    featureList = [...new Set(featureList)];
     this.labelDocs.set(label, (this.labelDocs.get(label) ?? 0) + 1);
     let perLabel = this.counts.get(label);
     if (!perLabel) this.counts.set(label, (perLabel = new Map()));
@@ -39,17 +45,15 @@ export class NaiveBayes {
   }
 
   predict(featureList: readonly string[]): Scored[] {
-    const v = this.vocabulary.size + 1;
+    const { alpha, temperature } = this.options;
+    const unique = [...new Set(featureList)].filter((f) => this.vocabulary.has(f)); // unseen everywhere: no evidence
     const logScores: [string, number][] = [];
-    for (const [label, n] of this.labelDocs) {
+    for (const label of this.labelDocs.keys()) {
       const perLabel = this.counts.get(label)!;
-      const denom = Math.log((this.labelTokens.get(label) ?? 0) + v);
-      let s = Math.log(n / this.docs);
-      for (const f of featureList) {
-        if (!this.vocabulary.has(f)) continue; // unseen everywhere: carries no evidence
-        s += Math.log((perLabel.get(f) ?? 0) + 1) - denom;
-      }
-      logScores.push([label, s / this.temperature]);
+      const denom = Math.log((this.labelTokens.get(label) ?? 0) + alpha * (this.vocabulary.size + 1));
+      let s = 0;
+      for (const f of unique) s += Math.log((perLabel.get(f) ?? 0) + alpha) - denom;
+      logScores.push([label, s / temperature]);
     }
     const max = Math.max(...logScores.map(([, s]) => s));
     const exp = logScores.map(([label, s]) => [label, Math.exp(s - max)] as const);

@@ -1,6 +1,8 @@
 import { parseCsvRecords } from './csv.js';
 import { readDataFile } from './data-files.js';
 import { NaiveBayes } from './naive-bayes.js';
+import { glossFrench } from './french-glossary.js';
+import { detectLanguage } from './language.js';
 import { features } from './text.js';
 
 export interface LabelledUtterance {
@@ -43,7 +45,8 @@ export class SupportClassifier {
   }
 
   classify(text: string): SupportPrediction {
-    const ranked = this.model.predict(features(text));
+    const english = detectLanguage(text) === 'fr' ? glossFrench(text) : text;
+    const ranked = this.model.predict(features(english));
     const byCategory = new Map<string, number>();
     for (const { label, probability } of ranked) {
       const category = this.categoryOf.get(label)!;

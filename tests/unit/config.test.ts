@@ -1,0 +1,98 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { generateKey } from '../../src/keys/api-key.js';
+
+function problems(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('has working defaults: embedded storage, local providers only', () => {
+    const config = loadConfig({});
+    expect(config.server).toMatchObject({ host: '127.0.0.1', port: 8080, logLevel: 'info' });
+    expect(config.storage).toEqual({ dataDir: './data', databaseUrl: undefined, redisUrl: undefined });
+    expect(Object.keys(config.providers)).toEqual(['local']);
+    expect(config.routing.sentiment).toEqual(['local']);
+    expect(Object.isFrozen(config) && Object.isFrozen(config.routing.sentiment)).toBe(true);
+  });
+
+  it('enables the openai provider from the environment and routes LLM tasks to it first', () => {
+    const config = loadConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' });
+    expect(config.providers.openai).toMatchObject({ type: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'unused' });
+    expect(config.routing.sentiment).toEqual(['openai', 'local']);
+    expect(config.routing.recommendations).toEqual(['local']);
+  });
+
+  it('lists every problem in one error', () => {
+    const found = problems(() =>
+      loadConfig({
+        PORT: 'eighty',
+        LOG_LEVEL: 'loud',
+        DATABASE_URL: 'mysql://x',
+        GATEWAY_ADMIN_KEY: generateKey('gwk'),
+        GATEWAY_MASTER_KEY: 'c2hvcnQ=',
+        TRUST_PROXY: '10.0.0.0/8,not-an-ip',
+        VAULT_ADDR: 'http://vault:8200',
+      }),
+    );
+    expect(found.map((p) => p.split(':')[0])).toEqual([
+      'LOG_LEVEL',
+      'TRUST_PROXY',
+      'GATEWAY_ADMIN_KEY',
+      'GATEWAY_MASTER_KEY',
+      'VAULT_ADDR and VAULT_TOKEN',
+      'PORT',
+      'DATABASE_URL',
+    ]);
+  });
+
+  it('reads a YAML file: providers, routing, timeouts, prices', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gw-config-'));
+    const path = join(dir, 'gateway.yaml');
+    writeFileSync(
+      path,
+      [
+        'providers:',
+        '  groq: { type: openai, base_url: "http://127.0.0.1:9/v1", api_key_env: GROQ_KEY, default_model: llama }',
+        'routing:',
+        '  sentiment: [groq, local]',
+        'tasks:',
+        '  sentiment: { timeout_ms: 2500 }',
+        'pricing:',
+        '  models: { "groq/llama": { input_per_million_micros: 50000, output_per_million_micros: 80000 } }',
+        '  local_per_request_micros: { sentiment: 10 }',
+      ].join('\n'),
+    );
+    const config = loadConfig({ GATEWAY_CONFIG: path, GROQ_KEY: 'gsk-secret' });
+    expect(config.providers.groq).toMatchObject({ apiKey: 'gsk-secret', defaultModel: 'llama' });
+    expect(config.routing.sentiment).toEqual(['groq', 'local']);
+    expect(config.tasks.sentiment.timeoutMs).toBe(2500);
+    expect(config.pricing.models['groq/llama']).toEqual({ inputPerMillionMicros: 50_000, outputPerMillionMicros: 80_000 });
+    expect(config.pricing.localPerRequestMicros.sentiment).toBe(10);
+  });
+
+  it('rejects unknown keys, unknown providers in routing and unreadable files together', () => {
+    const found = problems(() => loadConfig({}, { routing: { sentiment: ['nope'] }, colour: 'blue' } as never));
+    expect(found.some((p) => p.includes('additional properties') || p.includes('colour'))).toBe(true);
+    const missing = problems(() => loadConfig({ GATEWAY_CONFIG: '/nonexistent/gateway.yaml' }));
+    expect(missing[0]).toMatch(/cannot read/);
+    const unknown = problems(() => loadConfig({}, { routing: { sentiment: ['nope'] } }));
+    expect(unknown).toEqual(['routing.sentiment: unknown provider "nope"']);
+  });
+
+  it('reports invalid YAML with its location instead of crashing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gw-config-'));
+    const path = join(dir, 'bad.yaml');
+    writeFileSync(path, 'providers: [unclosed');
+    expect(problems(() => loadConfig({ GATEWAY_CONFIG: path }))[0]).toMatch(/not valid YAML/);
+  });
+});
