@@ -1,5 +1,5 @@
 import type { InteractionRepository } from '../repositories/types.js';
-import { HttpClient } from './http.js';
+import type { HttpClient } from './http.js';
 import { LocalProvider } from './local/local-provider.js';
 import { OpenAiProvider } from './openai/openai-provider.js';
 import type { Provider, ProviderConfig } from './provider.js';

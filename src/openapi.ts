@@ -7,6 +7,8 @@ const errorTable = Object.entries(ERROR_CATALOGUE)
 
 export function openApiOptions(): FastifyDynamicSwaggerOptions {
   return {
+    // Shared schemas keep their $id as the component name instead of def-0, def-1…
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     openapi: {
       openapi: '3.1.0',
       info: {

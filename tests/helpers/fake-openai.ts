@@ -14,7 +14,7 @@ export interface RecordedRequest {
 const USAGE = { prompt_tokens: 42, completion_tokens: 7, total_tokens: 49 };
 
 function answerFor(body: Record<string, unknown>): unknown {
-  const format = body.response_format as { json_schema?: { name?: string; schema?: Record<string, any> } } | undefined;
+  const format = body.response_format as { json_schema?: { name?: string; schema?: { properties?: { category?: { anyOf?: { const: string }[] } } } } } | undefined;
   const schema = format?.json_schema?.schema;
   switch (format?.json_schema?.name) {
     case 'sentiment':
@@ -22,7 +22,7 @@ function answerFor(body: Record<string, unknown>): unknown {
     case 'categorize_support':
       return { intent: 'track_order', confidence: 0.91, alternatives: [{ intent: 'cancel_order', confidence: 0.05 }] };
     case 'categorize_labels': {
-      const labels = (schema?.properties?.category?.anyOf ?? []).map((s: { const: string }) => s.const);
+      const labels = (schema?.properties?.category?.anyOf ?? []).map((s) => s.const);
       return { category: labels[0], confidence: 0.7, alternatives: [{ category: labels[1], confidence: 0.2 }] };
     }
     case 'smart_response':

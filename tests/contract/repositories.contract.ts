@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidCursorError } from '../../repositories/sql/paging.js';
+import type { Interaction, Repositories } from '../../repositories/types.js';
+import type { TestDatabase } from '../helpers/databases.js';
+
+const at = (iso: string) => new Date(iso);
+
+function event(id: string, type: Interaction['type'], user: string, item: string, when = '2026-01-01T00:00:00Z'): Interaction {
+  return { id, type, user_id: user, item_id: item, value: null, occurred_at: at(when) };
+}
+
+/** One suite, every implementation: the same behaviour is required of PGlite and PostgreSQL. */
+export function repositoryContract(database: () => TestDatabase): void {
+  describe(`repositories on ${database().name}`, () => {
+    let db: TestDatabase;
+    let repos: Repositories;
+
+    beforeAll(async () => {
+      db = database();
+      repos = await db.open();
+    });
+    afterAll(async () => {
+      await repos?.close();
+      await db?.cleanup();
+    });
+
+    it('creates, reads, updates and pages through tenants', async () => {
+      const a = await repos.tenants.create({ name: 'A', metadata: { plan: 'pro' } });
+      const b = await repos.tenants.create({ name: 'B', allowed_providers: ['local'] });
+      const c = await repos.tenants.create({ name: 'C' });
+      expect(await repos.tenants.get(a.id)).toMatchObject({ name: 'A', status: 'active', allowed_providers: null, metadata: { plan: 'pro' } });
+      expect((await repos.tenants.get(b.id))?.allowed_providers).toEqual(['local']);
+      expect(await repos.tenants.get('tnt_0000000000000000000000')).toBeUndefined();
+
+      const first = await repos.tenants.list({ limit: 2 });
+      expect(first.data.map((t) => t.id)).toEqual([a.id, b.id]);
+      expect(first.next_cursor).not.toBeNull();
+      const second = await repos.tenants.list({ limit: 2, cursor: first.next_cursor! });
+      expect(second.data.map((t) => t.id)).toEqual([c.id]);
+      expect(second.next_cursor).toBeNull();
+      await expect(repos.tenants.list({ limit: 2, cursor: 'bm9wZQ' })).rejects.toBeInstanceOf(InvalidCursorError);
+
+      const updated = await repos.tenants.update(c.id, { status: 'suspended', allowed_providers: null, name: 'C2' });
+      expect(updated).toMatchObject({ status: 'suspended', name: 'C2', allowed_providers: null });
+      expect(await repos.tenants.update('tnt_0000000000000000000000', { name: 'x' })).toBeUndefined();
+    });
+
+    it('stores keys by hash, never returns the hash, revokes and touches', async () => {
+      const tenant = await repos.tenants.create({ name: 'K' });
+      const now = at('2026-02-01T00:00:00Z');
+      const key = await repos.keys.create({
+        kind: 'tenant', tenant_id: tenant.id, name: 'svc', mode: 'bearer', scopes: ['sentiment'], role: null,
+        start: 'gwk_live_abc', hash: 'a'.repeat(64), expires_at: null,
+      });
+      expect(key).not.toHaveProperty('key_hash');
+      expect(await repos.keys.findByHash('a'.repeat(64))).toMatchObject({ id: key.id, scopes: ['sentiment'], revoked_at: null });
+      expect(await repos.keys.findByHash('b'.repeat(64))).toBeUndefined();
+      await repos.keys.touch(key.id, now);
+      expect((await repos.keys.get(key.id))?.last_used_at?.toISOString()).toBe(now.toISOString());
+      expect((await repos.keys.revoke(key.id, now))?.revoked_at?.toISOString()).toBe(now.toISOString());
+      // a second revocation keeps the first time
+      expect((await repos.keys.revoke(key.id, at('2027-01-01T00:00:00Z')))?.revoked_at?.toISOString()).toBe(now.toISOString());
+      const page = await repos.keys.list({ kind: 'tenant', tenant_id: tenant.id }, { limit: 10 });
+      expect(page.data.map((k) => k.id)).toEqual([key.id]);
+    });
+
+    it('counts only active admin keys', async () => {
+      const now = at('2026-03-01T00:00:00Z');
+      const before = await repos.keys.countActiveAdminKeys(now);
+      const base = { kind: 'admin' as const, tenant_id: null, name: 'a', mode: 'bearer' as const, scopes: [], role: 'owner' as const, start: 'gwa_live_abc' };
+      await repos.keys.create({ ...base, hash: 'c'.repeat(64), expires_at: null });
+      await repos.keys.create({ ...base, hash: 'd'.repeat(64), expires_at: at('2026-01-01T00:00:00Z') });
+      const revoked = await repos.keys.create({ ...base, hash: 'e'.repeat(64), expires_at: null });
+      await repos.keys.revoke(revoked.id, now);
+      expect(await repos.keys.countActiveAdminKeys(now)).toBe(before + 1);
+    });
+
+    it('ingests events idempotently and recommends by co-occurrence and popularity', async () => {
+      const t = (await repos.tenants.create({ name: 'R' })).id;
+      const other = (await repos.tenants.create({ name: 'Other' })).id;
+      const first = await repos.interactions.addEvents(t, [
+        event('1', 'purchase', 'u1', 'a'),
+        event('2', 'purchase', 'u1', 'b'),
+        event('3', 'view', 'u2', 'a'),
+        event('4', 'view', 'u2', 'c', '2026-01-02T00:00:00Z'),
+        event('5', 'purchase', 'u3', 'b'),
+        event('5', 'purchase', 'u3', 'b'),
+      ]);
+      expect(first).toEqual({ accepted: 5, duplicates: 1 });
+      expect(await repos.interactions.addEvents(t, [event('1', 'purchase', 'u1', 'a')])).toEqual({ accepted: 0, duplicates: 1 });
+      await repos.interactions.addEvents(other, [event('1', 'purchase', 'x', 'z'), event('2', 'purchase', 'x', 'a')]);
+
+      expect(await repos.interactions.userItems(t, 'u2', 10)).toEqual(['c', 'a']);
+      const similar = await repos.interactions.coOccurring(['a'], { tenant_id: t, limit: 10, exclude: ['a'] });
+      expect(similar.map((s) => s.item_id)).toEqual(['b', 'c']);
+      expect(similar[0]!.score).toBeGreaterThan(similar[1]!.score);
+      const popular = await repos.interactions.popular({ tenant_id: t, limit: 2, exclude: [] });
+      expect(popular.map((p) => p.item_id)).toEqual(['b', 'a']);
+      expect(popular[0]!.score).toBe(16);
+
+      await repos.interactions.upsertItems(t, [
+        { item_id: 'b', title: 'B', category: 'books', attributes: {} },
+        { item_id: 'c', title: 'C', category: 'music', attributes: { colour: 'red' } },
+        { item_id: 'c', title: 'C2', category: 'music', attributes: {} },
+      ]);
+      const music = await repos.interactions.coOccurring(['a'], { tenant_id: t, limit: 10, exclude: ['a'], category: 'music' });
+      expect(music.map((m) => m.item_id)).toEqual(['c']);
+      expect(await repos.interactions.upsertItems(t, [{ item_id: 'c', title: 'C3', category: 'books', attributes: {} }])).toBe(1);
+      const books = await repos.interactions.popular({ tenant_id: t, limit: 10, exclude: [], category: 'books' });
+      expect(books.map((b) => b.item_id).sort()).toEqual(['b', 'c']);
+    });
+
+    it('keeps feedback per tenant and request', async () => {
+      const t = (await repos.tenants.create({ name: 'F' })).id;
+      const u = (await repos.tenants.create({ name: 'G' })).id;
+      await repos.feedback.add(t, { request_id: 'req_1', correct: 'refunds', rating: null });
+      await repos.feedback.add(t, { request_id: 'req_1', correct: null, rating: 4 });
+      expect(await repos.feedback.listForRequest(t, 'req_1')).toEqual([
+        { request_id: 'req_1', correct: 'refunds', rating: null },
+        { request_id: 'req_1', correct: null, rating: 4 },
+      ]);
+      expect(await repos.feedback.listForRequest(u, 'req_1')).toEqual([]);
+    });
+
+    it('answers ping', async () => {
+      await expect(repos.ping()).resolves.toBeUndefined();
+    });
+  });
+}
