@@ -229,6 +229,14 @@ describe('admin API', () => {
     expect(unknown.json().error.code).toBe('VALIDATION_FAILED');
   });
 
+  it('serves the API description and Swagger UI', async () => {
+    const doc = await t.app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(doc.json().openapi).toBe('3.1.0');
+    const ui = await t.app.inject({ method: 'GET', url: '/docs/' });
+    expect(ui.statusCode).toBe(200);
+    expect(ui.headers['content-type']).toContain('text/html');
+  });
+
   it('shows a key once and never again', async () => {
     const k = await createTenantWithKey(t, { name: 'Shown once' });
     const list = await t.app.inject({ method: 'GET', url: `/admin/tenants/${k.tenantId}/keys`, headers: admin() });
