@@ -55,18 +55,10 @@ export interface ApiKeyRecord {
   last_used_at: Date | null;
 }
 
-export interface NewApiKey {
-  kind: KeyKind;
-  tenant_id: string | null;
-  name: string;
-  mode: KeyMode;
-  scopes: string[];
-  role: AdminRole | null;
-  start: string;
+export type NewApiKey = Omit<ApiKeyRecord, 'id' | 'created_at' | 'revoked_at' | 'last_used_at'> & {
   /** SHA-256 of the full key, hex. The key itself is never stored. */
   hash: string;
-  expires_at: Date | null;
-}
+};
 
 export interface ApiKeyRepository {
   create(key: NewApiKey): Promise<ApiKeyRecord>;

@@ -4,14 +4,9 @@ import { GatewayError } from '../../errors.js';
 import type { App } from '../../http/app-type.js';
 import { AUTH_ERRORS, DateTime, IdParams, PageQuery, closed, errorResponses, pageOf } from '../common-schemas.js';
 import { ApiKey, IssuedApiKey, Scope } from './admin-schemas.js';
+import { requireTenant } from './require-tenant.js';
 
 export function registerKeyRoutes(app: App, deps: Deps): void {
-  const tenantFound = async (id: string) => {
-    const tenant = await deps.repos.tenants.get(id);
-    if (!tenant) throw new GatewayError('NOT_FOUND', 'Tenant not found.');
-    return tenant;
-  };
-
   app.post(
     '/tenants/:id/keys',
     {
@@ -33,7 +28,7 @@ export function registerKeyRoutes(app: App, deps: Deps): void {
       },
     },
     async (request, reply) => {
-      const tenant = await tenantFound(request.params.id);
+      const tenant = await requireTenant(deps.repos.tenants, request.params.id);
       const expiresAt = request.body.expires_at ? new Date(request.body.expires_at) : null;
       if (expiresAt && expiresAt <= deps.clock()) {
         throw new GatewayError('VALIDATION_FAILED', 'expires_at must be in the future.', {
@@ -63,7 +58,7 @@ export function registerKeyRoutes(app: App, deps: Deps): void {
       },
     },
     async (request) => {
-      await tenantFound(request.params.id);
+      await requireTenant(deps.repos.tenants, request.params.id);
       return deps.repos.keys.list({ kind: 'tenant', tenant_id: request.params.id }, { limit: request.query.limit ?? 50, cursor: request.query.cursor });
     },
   );

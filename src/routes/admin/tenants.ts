@@ -4,6 +4,7 @@ import { GatewayError } from '../../errors.js';
 import type { App } from '../../http/app-type.js';
 import { AUTH_ERRORS, IdParams, PageQuery, closed, errorResponses, pageOf } from '../common-schemas.js';
 import { Metadata, ProviderList, Tenant } from './admin-schemas.js';
+import { requireTenant } from './require-tenant.js';
 
 export function registerTenantRoutes(app: App, deps: Deps): void {
   const checkProviders = (names: string[] | null | undefined) => {
@@ -13,11 +14,6 @@ export function registerTenantRoutes(app: App, deps: Deps): void {
         details: { issues: [{ field: 'body.allowed_providers', message: `not configured: ${unknown.join(', ')}` }] },
       });
     }
-  };
-  const found = async (id: string) => {
-    const tenant = await deps.repos.tenants.get(id);
-    if (!tenant) throw new GatewayError('NOT_FOUND', 'Tenant not found.');
-    return tenant;
   };
 
   app.post(
@@ -70,7 +66,7 @@ export function registerTenantRoutes(app: App, deps: Deps): void {
         response: { 200: Tenant, ...errorResponses(...AUTH_ERRORS, 'NOT_FOUND') },
       },
     },
-    async (request) => found(request.params.id),
+    async (request) => requireTenant(deps.repos.tenants, request.params.id),
   );
 
   app.patch(
