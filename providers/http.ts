@@ -1,7 +1,9 @@
-import { Agent, fetch as undiciFetch } from 'undici';
+import { Agent, Pool, fetch as undiciFetch } from 'undici';
 
 export interface HttpClientOptions {
   maxConnectionsPerOrigin: number;
+  /** Overrides per origin (`https://api.example.com`), e.g. from a provider's `max_connections`. */
+  connectionsByOrigin?: ReadonlyMap<string, number>;
   connectTimeoutMs: number;
   /** Upper bound for waiting on response headers or body bytes; the request deadline is usually shorter. */
   ioTimeoutMs: number;
@@ -15,8 +17,11 @@ export class HttpClient {
   readonly dispatcher: Agent;
 
   constructor(options: HttpClientOptions) {
+    const perOrigin = options.connectionsByOrigin ?? new Map<string, number>();
     this.dispatcher = new Agent({
       connections: options.maxConnectionsPerOrigin,
+      factory: (origin, poolOptions) =>
+        new Pool(origin, { ...poolOptions, connections: perOrigin.get(String(origin)) ?? options.maxConnectionsPerOrigin }),
       keepAliveTimeout: 30_000,
       keepAliveMaxTimeout: 600_000,
       connect: { timeout: options.connectTimeoutMs },

@@ -32,7 +32,10 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
   const repos =
     overrides.repos ??
     (await openSqlRepositories({ url: config.storage.databaseUrl, dataDir: config.storage.databaseUrl ? undefined : config.storage.dataDir }));
-  const http = new HttpClient({ maxConnectionsPerOrigin: 64, connectTimeoutMs: 5_000, ioTimeoutMs: 120_000 });
+  const connectionsByOrigin = new Map(
+    Object.values(config.providers).flatMap((p) => (p.type === 'openai' ? [[new URL(p.baseUrl).origin, p.maxConnections] as const] : [])),
+  );
+  const http = new HttpClient({ maxConnectionsPerOrigin: 64, connectionsByOrigin, connectTimeoutMs: 5_000, ioTimeoutMs: 120_000 });
   const providers = buildProviders(config.providers, { http, interactions: repos.interactions });
   const keys = new KeyService({
     keys: repos.keys,

@@ -117,7 +117,14 @@ function parseAnswer<T extends TaskName>(prompt: TaskPrompt<T>, content: string)
   return prompt.toResult(parsed);
 }
 
-/** TypeBox schemas carry symbol metadata; vendors want plain JSON. */
-function plainSchema(schema: unknown): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
+const plainSchemas = new WeakMap<object, Record<string, unknown>>();
+
+/** TypeBox schemas carry symbol metadata; vendors want plain JSON. Static schemas are converted once. */
+function plainSchema(schema: object): Record<string, unknown> {
+  let plain = plainSchemas.get(schema);
+  if (!plain) {
+    plain = JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
+    plainSchemas.set(schema, plain);
+  }
+  return plain;
 }

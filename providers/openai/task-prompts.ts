@@ -21,11 +21,13 @@ const Unit = Type.Number({ minimum: 0, maximum: 1 });
 const oneOf = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const JSON_ONLY = 'Answer with one JSON object that follows the given schema, and nothing else.';
 
+const SentimentAnswer = Type.Object(
+  { label: SentimentLabel, score: Type.Number({ minimum: -1, maximum: 1 }), confidence: Unit, language: Type.String() },
+  closed,
+);
+
 function sentimentPrompt(input: TaskInput<'sentiment'>): TaskPrompt<'sentiment'> {
-  const schema = Type.Object(
-    { label: SentimentLabel, score: Type.Number({ minimum: -1, maximum: 1 }), confidence: Unit, language: Type.String() },
-    closed,
-  );
+  const schema = SentimentAnswer;
   const lang = input.language && input.language !== 'auto' ? `The text is in language "${input.language}".` : '';
   return {
     schemaName: 'sentiment',
@@ -66,13 +68,14 @@ function labelsPrompt(text: string, labels: string[]): TaskPrompt<'categorize'> 
   };
 }
 
+const SupportIntent = oneOf([...SUPPORT_INTENT_CATEGORY.keys()]);
+const SupportAnswer = Type.Object(
+  { intent: SupportIntent, confidence: Unit, alternatives: Type.Array(Type.Object({ intent: SupportIntent, confidence: Unit }, closed)) },
+  closed,
+);
+
 function supportPrompt(text: string): TaskPrompt<'categorize'> {
-  const intents = [...SUPPORT_INTENT_CATEGORY.keys()];
-  const Intent = oneOf(intents);
-  const schema = Type.Object(
-    { intent: Intent, confidence: Unit, alternatives: Type.Array(Type.Object({ intent: Intent, confidence: Unit }, closed)) },
-    closed,
-  );
+  const schema = SupportAnswer;
   return {
     schemaName: 'categorize_support',
     schema,
@@ -96,17 +99,19 @@ function supportPrompt(text: string): TaskPrompt<'categorize'> {
   };
 }
 
+const SmartResponseAnswer = Type.Object(
+  {
+    reply: Type.String({ minLength: 1 }),
+    intent: Type.String({ minLength: 1 }),
+    sentiment: SentimentLabel,
+    escalate: Type.Boolean(),
+    escalation_score: Unit,
+  },
+  closed,
+);
+
 function smartResponsePrompt(input: TaskInput<'smart-response'>): TaskPrompt<'smart-response'> {
-  const schema = Type.Object(
-    {
-      reply: Type.String({ minLength: 1 }),
-      intent: Type.String({ minLength: 1 }),
-      sentiment: SentimentLabel,
-      escalate: Type.Boolean(),
-      escalation_score: Unit,
-    },
-    closed,
-  );
+  const schema = SmartResponseAnswer;
   const history = (input.conversation ?? []).map((t) => `${t.role}: ${t.text}`).join('\n');
   const language = input.language && input.language !== 'auto' ? input.language : 'the language of the customer';
   return {

@@ -61,5 +61,6 @@ export function errorHandler(err: unknown, request: FastifyRequest, reply: Fasti
 }
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
-  errorHandler(new GatewayError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`), request, reply);
+  const path = (request.url.split('?')[0] ?? '').slice(0, 200);
+  errorHandler(new GatewayError('NOT_FOUND', `No route ${request.method} ${path}.`), request, reply);
 }

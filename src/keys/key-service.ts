@@ -73,7 +73,8 @@ export class KeyService {
   async authenticate(secret: string): Promise<Principal> {
     const parsed = parseKey(secret);
     if (!parsed) throw new GatewayError('API_KEY_INVALID');
-    const key = await this.keyCache.get(hashKey(secret), () => this.deps.keys.findByHash(hashKey(secret)));
+    const hash = hashKey(secret);
+    const key = await this.keyCache.get(hash, () => this.deps.keys.findByHash(hash));
     if (!key) throw new GatewayError('API_KEY_INVALID');
     const now = this.deps.clock();
     if (key.revoked_at && key.revoked_at <= now) throw new GatewayError('API_KEY_REVOKED');

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 /** What the fake upstream does with the next request. */
-export type Behaviour = 'ok' | 'garbage' | 'wrong-schema' | 'hang' | '500' | '503' | '429' | '400' | 'reset';
+export type Behaviour = 'ok' | 'slow' | 'garbage' | 'wrong-schema' | 'hang' | '500' | '503' | '429' | '400' | 'reset';
 
 export interface RecordedRequest {
   path: string;
@@ -84,6 +84,9 @@ export class FakeOpenAi {
       });
     switch (behaviour) {
       case 'ok':
+        return completion(JSON.stringify(answerFor(body)));
+      case 'slow':
+        await new Promise((r) => setTimeout(r, 150));
         return completion(JSON.stringify(answerFor(body)));
       case 'garbage':
         return completion('Sure! Here is your answer: {not json');
