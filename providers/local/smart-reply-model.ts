@@ -53,7 +53,7 @@ function compose(answer: string, tone: Tone, language: 'en' | 'fr', context: Rec
 /** Template replies per support intent, in English or French, shaped by tone. */
 export function smartReply(input: TaskInput<'smart-response'>, classifier: SupportClassifier): TaskResult<'smart-response'> {
   const language = resolveLanguage(input.language, input.message) === 'fr' ? 'fr' : 'en';
-  const prediction = classifier.classify(input.message);
+  const prediction = classifier.classify(input.message, language);
   const sentiment = scoreSentiment(input.message, language);
   const confident = prediction.confidence >= 0.35;
   const intent = confident ? prediction.intent : 'unknown';

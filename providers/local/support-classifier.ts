@@ -4,6 +4,7 @@ import { NaiveBayes } from './naive-bayes.js';
 import { glossFrench } from './french-glossary.js';
 import { detectLanguage } from './language.js';
 import { features } from './text.js';
+import { SUPPORT_INTENT_CATEGORY } from '../support-taxonomy.js';
 
 export interface LabelledUtterance {
   utterance: string;
@@ -22,30 +23,23 @@ export interface SupportPrediction {
 /** The built-in `support` taxonomy: 27 intents in 11 categories, learned from the Bitext data set. */
 export class SupportClassifier {
   private readonly model = new NaiveBayes();
-  private readonly categoryOf = new Map<string, string>();
+  private readonly categoryOf = SUPPORT_INTENT_CATEGORY;
 
   constructor(examples: readonly LabelledUtterance[]) {
-    for (const ex of examples) {
-      const intent = ex.intent.toLowerCase();
-      this.categoryOf.set(intent, ex.category.toLowerCase());
-      this.model.add(features(ex.utterance), intent);
-    }
+    for (const ex of examples) this.model.add(features(ex.utterance), ex.intent.toLowerCase());
   }
 
   get intents(): string[] {
-    return [...this.categoryOf.keys()];
+    return this.model.labels;
   }
 
   get categories(): string[] {
-    return [...new Set(this.categoryOf.values())];
+    return [...new Set(this.intents.map((i) => this.categoryOf.get(i)!))];
   }
 
-  categoryOfIntent(intent: string): string | undefined {
-    return this.categoryOf.get(intent);
-  }
-
-  classify(text: string): SupportPrediction {
-    const english = detectLanguage(text) === 'fr' ? glossFrench(text) : text;
+  /** `language` when the caller already knows it; detected otherwise. */
+  classify(text: string, language: string = detectLanguage(text)): SupportPrediction {
+    const english = language === 'fr' ? glossFrench(text) : text;
     const ranked = this.model.predict(features(english));
     const byCategory = new Map<string, number>();
     for (const { label, probability } of ranked) {
