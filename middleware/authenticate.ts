@@ -1,16 +1,28 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AdminRole, ApiKeyRecord, NonceStore, Tenant } from '../repositories/types.js';
 import { GatewayError } from '../src/errors.js';
 import type { KeyService, Principal, TenantScope } from '../src/keys/key-service.js';
-import type { ApiKeyRecord, Tenant } from '../repositories/types.js';
+import { NO_RULES, compiledFor, isAllowed, parseAddress } from './ip-rules.js';
+import { beginSignedRequest, completeSignedRequest, isSignedRequest, type PendingSignature } from './signed-request.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
+    /** A signed request whose body-dependent checks are still to run. */
+    pendingSignature: PendingSignature | null;
   }
   interface FastifyContextConfig {
     /** The tenant-key scope a /v1 route needs; absent = any tenant key. */
     scope?: TenantScope;
+    /** The admin roles an /admin route accepts; every admin route must declare them. */
+    roles?: readonly AdminRole[];
   }
+}
+
+export interface AuthDeps {
+  keys: KeyService;
+  nonces: NonceStore;
+  clock: () => Date;
 }
 
 function bearer(request: FastifyRequest): string {
@@ -21,11 +33,30 @@ function bearer(request: FastifyRequest): string {
   return match[1]!;
 }
 
-/** onRequest hook for /v1: a tenant key with the route's scope. Runs before the body is read. */
-export function tenantAuth(keys: KeyService) {
+/** Tenant rules, then the key's own allowlist (global rules ran first, in the app-wide hook). */
+function checkPrincipalIp(request: FastifyRequest, principal: Principal): void {
+  const address = parseAddress(request.ip);
+  const tenantRules = principal.kind === 'tenant' ? compiledFor(principal.tenant, principal.tenant.ip_rules) : NO_RULES;
+  const keyRules = principal.key.ip_allow.length > 0 ? compiledFor(principal.key, { allow: principal.key.ip_allow, deny: [] }) : NO_RULES;
+  if (!isAllowed(address, tenantRules) || !isAllowed(address, keyRules)) throw new GatewayError('IP_NOT_ALLOWED');
+}
+
+/**
+ * onRequest hook for /v1: a bearer tenant key, or a GW-HMAC-1 signed request (whose body checks run when the body
+ * arrives). Runs before the body is read.
+ */
+export function tenantAuth(deps: AuthDeps) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    const principal = await keys.authenticate(bearer(request));
+    let principal: Principal;
+    if (!request.headers.authorization && isSignedRequest(request)) {
+      const signed = await beginSignedRequest(request, deps.keys, Math.floor(deps.clock().getTime() / 1000));
+      principal = signed.principal;
+      request.pendingSignature = signed.pending;
+    } else {
+      principal = await deps.keys.authenticateBearer(bearer(request));
+    }
     if (principal.kind !== 'tenant') throw new GatewayError('FORBIDDEN', 'Admin keys cannot call the tenant API.');
+    checkPrincipalIp(request, principal);
     const scope = request.routeOptions.config.scope;
     if (scope && principal.key.scopes.length > 0 && !principal.key.scopes.includes(scope)) {
       throw new GatewayError('FORBIDDEN', `This key lacks the "${scope}" scope.`, { details: { scope } });
@@ -34,12 +65,32 @@ export function tenantAuth(keys: KeyService) {
   };
 }
 
-/** onRequest hook for /admin: an admin key. Roles arrive with the key-management issue. */
-export function adminAuth(keys: KeyService) {
+/** Finishes a signed request's checks over the raw body; called by the JSON parser, or with no body here. */
+export async function verifySignedBody(request: FastifyRequest, body: Buffer, nonces: NonceStore): Promise<void> {
+  const pending = request.pendingSignature;
+  if (!pending) return;
+  request.pendingSignature = null;
+  await completeSignedRequest(pending, body, nonces);
+}
+
+/** preValidation hook for /v1: a signed request that had no body to parse is verified against the empty body. */
+export function signedBodylessRequests(nonces: NonceStore) {
+  return async (request: FastifyRequest): Promise<void> => verifySignedBody(request, Buffer.alloc(0), nonces);
+}
+
+/** onRequest hook for /admin: an admin key whose role the route accepts. */
+export function adminAuth(deps: AuthDeps) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    const principal = await keys.authenticate(bearer(request));
+    const principal = await deps.keys.authenticateBearer(bearer(request));
     if (principal.kind !== 'admin') throw new GatewayError('FORBIDDEN', 'Tenant keys cannot call the admin API.');
+    checkPrincipalIp(request, principal);
     request.principal = principal;
+    const roles = request.routeOptions.config.roles ?? [];
+    if (!principal.key.role || !roles.includes(principal.key.role)) {
+      throw new GatewayError('FORBIDDEN', `The ${principal.key.role ?? 'unknown'} role may not do this.`, {
+        details: { role: principal.key.role, allowed_roles: roles },
+      });
+    }
   };
 }
 

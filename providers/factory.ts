@@ -2,18 +2,19 @@ import type { InteractionRepository } from '../repositories/types.js';
 import type { HttpClient } from './http.js';
 import { LocalProvider } from './local/local-provider.js';
 import { OpenAiProvider } from './openai/openai-provider.js';
-import type { Provider, ProviderConfig } from './provider.js';
+import type { Provider, ProviderConfig, SecretSource } from './provider.js';
 
 export interface ProviderDeps {
   http: HttpClient;
   interactions: InteractionRepository;
+  secrets?: SecretSource | undefined;
 }
 
 type Builder<C extends ProviderConfig> = (name: string, config: C, deps: ProviderDeps) => Provider;
 
 /** The registry: one line per provider kind. */
 const BUILDERS: { [K in ProviderConfig['type']]: Builder<Extract<ProviderConfig, { type: K }>> } = {
-  openai: (name, config, deps) => new OpenAiProvider(name, config, deps.http),
+  openai: (name, config, deps) => new OpenAiProvider(name, config, deps.http, deps.secrets),
   local: (name, _config, deps) => new LocalProvider(name, { interactions: deps.interactions }),
 };
 

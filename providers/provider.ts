@@ -65,10 +65,23 @@ export class ProviderError extends Error {
   }
 }
 
+/** Where a secret lives in the secret store (Vault KV v2: path under the mount, and the field). */
+export interface SecretRef {
+  path: string;
+  field: string;
+}
+
+/** Current values of referenced secrets; undefined until loaded. */
+export interface SecretSource {
+  get(ref: SecretRef): string | undefined;
+}
+
 export interface OpenAiProviderConfig {
   type: 'openai';
   baseUrl: string;
+  /** From the environment; ignored when apiKeySecret is set. */
   apiKey: string;
+  apiKeySecret?: SecretRef | undefined;
   defaultModel: string;
   models: Partial<Record<TaskName, string>>;
   timeoutMs: number;

@@ -17,7 +17,14 @@ export interface Tenant {
   /** null = every configured provider. */
   allowed_providers: string[] | null;
   metadata: Record<string, string>;
+  /** Addresses and CIDRs; deny wins, then a non-empty allow list must match. */
+  ip_rules: IpRules;
   created_at: Date;
+}
+
+export interface IpRules {
+  allow: string[];
+  deny: string[];
 }
 
 export interface NewTenant {
@@ -26,7 +33,7 @@ export interface NewTenant {
   metadata?: Record<string, string>;
 }
 
-export type TenantPatch = Partial<Pick<Tenant, 'name' | 'status' | 'allowed_providers' | 'metadata'>>;
+export type TenantPatch = Partial<Pick<Tenant, 'name' | 'status' | 'allowed_providers' | 'metadata' | 'ip_rules'>>;
 
 export interface TenantRepository {
   create(tenant: NewTenant): Promise<Tenant>;
@@ -53,11 +60,17 @@ export interface ApiKeyRecord {
   expires_at: Date | null;
   revoked_at: Date | null;
   last_used_at: Date | null;
+  /** Addresses and CIDRs the key may be used from; empty = anywhere the tenant allows. */
+  ip_allow: string[];
+  /** Set when the key was rotated: the id of its successor. */
+  replaced_by: string | null;
 }
 
-export type NewApiKey = Omit<ApiKeyRecord, 'id' | 'created_at' | 'revoked_at' | 'last_used_at'> & {
-  /** SHA-256 of the full key, hex. The key itself is never stored. */
+export type NewApiKey = Omit<ApiKeyRecord, 'id' | 'created_at' | 'revoked_at' | 'last_used_at' | 'replaced_by'> & {
+  /** SHA-256 of the full key, hex. A bearer key itself is never stored. */
   hash: string;
+  /** Signed keys only: the signing secret, encrypted (the gateway needs it back to check HMACs). */
+  secret_ciphertext: string | null;
 };
 
 export interface ApiKeyRepository {
@@ -67,6 +80,10 @@ export interface ApiKeyRepository {
   list(filter: { kind: KeyKind; tenant_id?: string }, page: PageRequest): Promise<Page<ApiKeyRecord>>;
   countActiveAdminKeys(now: Date): Promise<number>;
   revoke(id: string, at: Date): Promise<ApiKeyRecord | undefined>;
+  /** A signed key's encrypted signing secret, with the hash it was bound to when encrypted. */
+  signingSecret(id: string): Promise<{ ciphertext: string; hash: string } | undefined>;
+  /** Rotation: the old key points at its successor and stops working at `expiresAt`. */
+  markReplaced(id: string, replacedBy: string, expiresAt: Date): Promise<ApiKeyRecord | undefined>;
   touch(id: string, at: Date): Promise<void>;
 }
 
@@ -124,12 +141,84 @@ export interface FeedbackRepository {
   listForRequest(tenantId: string, requestId: string): Promise<Feedback[]>;
 }
 
+/** The audit chain's anchor: the first row's prev_hash. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+export type AuditOutcome = 'success' | 'failure' | 'denied';
+
+export interface AuditEntry {
+  at: Date;
+  actor_key_id: string | null;
+  actor_role: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  tenant_id: string | null;
+  request_id: string | null;
+  ip: string | null;
+  outcome: AuditOutcome;
+  status: number | null;
+  /** Already redacted by the caller. */
+  diff: Record<string, unknown> | null;
+}
+
+export interface AuditRecord extends AuditEntry {
+  seq: number;
+  id: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditFilter {
+  tenant_id?: string | undefined;
+  target_id?: string | undefined;
+  actor_key_id?: string | undefined;
+  action?: string | undefined;
+  outcome?: AuditOutcome | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+}
+
+export interface AuditRepository {
+  /** Appends under a lock so the chain has one head even with several writers; hashes with `chainHash`. */
+  append(entry: AuditEntry, chainHash: (seq: number, entry: AuditEntry, prevHash: string) => string): Promise<AuditRecord>;
+  list(filter: AuditFilter, page: PageRequest): Promise<Page<AuditRecord>>;
+  /** Rows in chain order after `afterSeq`, for verification. */
+  walk(afterSeq: number, limit: number): Promise<AuditRecord[]>;
+}
+
 export interface Repositories {
   tenants: TenantRepository;
   keys: ApiKeyRepository;
+  audit: AuditRepository;
   interactions: InteractionRepository;
   feedback: FeedbackRepository;
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Thrown by hot-state stores (Redis) when they cannot answer; callers decide whether to fail open or closed. */
+export class StoreUnavailableError extends Error {
+  constructor(store: string, options?: { cause?: unknown }) {
+    super(`${store} is unavailable`, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/** Remembers request nonces for replay protection (GW-HMAC-1). Shared across instances through Redis. */
+export interface NonceStore {
+  /** Records the nonce; false when it was already recorded within its time to live. Throws StoreUnavailableError. */
+  remember(scope: string, nonce: string, ttlSeconds: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** What a cache must forget, told to every instance. */
+export type Invalidation = { kind: 'key'; id: string } | { kind: 'tenant'; id: string };
+
+/** Cross-instance cache invalidation (Redis pub/sub; in-process in embedded mode). */
+export interface InvalidationBus {
+  publish(message: Invalidation): Promise<void>;
+  subscribe(handler: (message: Invalidation) => void): void;
   close(): Promise<void>;
 }

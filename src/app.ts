@@ -4,12 +4,18 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type RawServerDefault } from 'fastify';
 import type { IncomingMessage } from 'node:http';
-import { adminAuth, tenantAuth } from '../middleware/authenticate.js';
+import { adminAuth, signedBodylessRequests, tenantAuth, verifySignedBody } from '../middleware/authenticate.js';
+import { globalIpFilter } from '../middleware/ip-filter.js';
+import { auditAdminMutations } from './audit/audit-hook.js';
 import type { Deps } from './deps.js';
 import type { App } from './http/app-type.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { jsonBodyParser } from './http/json-body.js';
 import { validatorCompiler } from './http/validators.js';
 import { openApiOptions } from './openapi.js';
+import { registerAdminKeyRoutes } from './routes/admin/admin-keys.js';
+import { registerAuditRoutes } from './routes/admin/audit.js';
+import { registerIpRuleRoutes } from './routes/admin/ip-rules.js';
 import { registerKeyRoutes } from './routes/admin/keys.js';
 import { registerTenantRoutes } from './routes/admin/tenants.js';
 import { ErrorResponse } from './routes/common-schemas.js';
@@ -33,6 +39,7 @@ export async function buildApp(deps: Deps, logger: FastifyBaseLogger): Promise<A
     genReqId: requestId,
     requestIdHeader: false,
     bodyLimit: deps.config.server.bodyLimitBytes,
+    http: { maxHeaderSize: deps.config.server.maxHeaderBytes },
     trustProxy: deps.config.server.trustProxy.length > 0 ? [...deps.config.server.trustProxy] : false,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
@@ -45,6 +52,16 @@ export async function buildApp(deps: Deps, logger: FastifyBaseLogger): Promise<A
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   app.decorateRequest('principal', null);
+  app.decorateRequest('pendingSignature', null);
+  app.decorateRequest('auditTarget', null);
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer' },
+    jsonBodyParser(app.getDefaultJsonParser('error', 'error'), (request, body) => verifySignedBody(request, body, deps.nonces)),
+  );
+  // First of all hooks: refused addresses learn nothing else.
+  app.addHook('onRequest', globalIpFilter(deps.ipRules));
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
@@ -56,7 +73,8 @@ export async function buildApp(deps: Deps, logger: FastifyBaseLogger): Promise<A
   registerHealthRoutes(app, deps);
   await app.register(
     async (v1) => {
-      v1.addHook('onRequest', tenantAuth(deps.keys));
+      v1.addHook('onRequest', tenantAuth(deps));
+      v1.addHook('preValidation', signedBodylessRequests(deps.nonces));
       registerTaskRoutes(v1 as App, deps);
       registerEventRoutes(v1 as App, deps);
       registerItemRoutes(v1 as App, deps);
@@ -66,9 +84,19 @@ export async function buildApp(deps: Deps, logger: FastifyBaseLogger): Promise<A
   );
   await app.register(
     async (admin) => {
-      admin.addHook('onRequest', adminAuth(deps.keys));
+      admin.addHook('onRoute', (route) => {
+        // Deny by default is not enough for an admin API: a route without declared roles is a bug caught at boot.
+        if (!route.config?.roles) throw new Error(`admin route ${route.method} ${route.url} declares no roles`);
+        const mutating = [route.method].flat().some((m) => m !== 'GET' && m !== 'HEAD');
+        if (mutating && !route.config.audit) throw new Error(`admin route ${route.method} ${route.url} declares no audit action`);
+      });
+      admin.addHook('onRequest', adminAuth(deps));
+      admin.addHook('onSend', auditAdminMutations(deps.audit));
       registerTenantRoutes(admin as App, deps);
+      registerIpRuleRoutes(admin as App, deps);
       registerKeyRoutes(admin as App, deps);
+      registerAdminKeyRoutes(admin as App, deps);
+      registerAuditRoutes(admin as App, deps);
     },
     { prefix: '/admin' },
   );

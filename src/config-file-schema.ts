@@ -25,9 +25,13 @@ const OpenAiProvider = Type.Object(
     models: Type.Optional(perTask(Type.String({ minLength: 1 }))),
     timeout_ms: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000 })),
     max_connections: Type.Optional(Type.Integer({ minimum: 1, maximum: 1024 })),
+    /** `path#field` of the API key in Vault KV v2 (under vault.kv_mount); needs VAULT_ADDR and VAULT_TOKEN. */
+    api_key_vault: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_./-]{1,200}#[A-Za-z0-9_.-]{1,100}$' })),
   },
   { additionalProperties: false },
 );
+
+const IpList = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 1000 });
 
 const LocalProvider = Type.Object({ type: Type.Literal('local') }, { additionalProperties: false });
 
@@ -56,7 +60,26 @@ export const ConfigFileSchema = Type.Object(
     ),
     limits: Type.Optional(
       Type.Object(
-        { body_limit_bytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 10 * 1024 * 1024 })) },
+        {
+          body_limit_bytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 10 * 1024 * 1024 })),
+          max_header_bytes: Type.Optional(Type.Integer({ minimum: 4096, maximum: 65_536 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Gateway-wide rules, checked before any tenant or key rule. */
+    ip_rules: Type.Optional(
+      Type.Object({ allow: Type.Optional(IpList), deny: Type.Optional(IpList) }, { additionalProperties: false }),
+    ),
+    vault: Type.Optional(
+      Type.Object(
+        {
+          kv_mount: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
+          refresh_seconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 86_400 })),
+          /** Encrypt signing secrets with Vault Transit instead of GATEWAY_MASTER_KEY. */
+          transit_key: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
+          transit_mount: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
+        },
         { additionalProperties: false },
       ),
     ),

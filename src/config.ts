@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
+import { isValidRange } from '../middleware/ip-rules.js';
 import { Value } from 'typebox/value';
 import { parse as parseYaml } from 'yaml';
 import type { OpenAiProviderConfig, ProviderConfig } from '../providers/provider.js';
@@ -16,15 +16,28 @@ export interface ModelPrice {
 }
 
 export interface Config {
-  server: { host: string; port: number; bodyLimitBytes: number; trustProxy: string[]; logLevel: LogLevel };
+  server: { host: string; port: number; bodyLimitBytes: number; maxHeaderBytes: number; trustProxy: string[]; logLevel: LogLevel };
   storage: { dataDir: string; databaseUrl: string | undefined; redisUrl: string | undefined };
-  security: { adminKey: string | undefined; masterKey: string | undefined };
-  vault: { addr: string; token: string } | undefined;
+  security: {
+    adminKey: string | undefined;
+    /** 32 bytes, base64; absent in embedded mode means "generate into DATA_DIR". */
+    masterKey: string | undefined;
+    ipRules: { allow: string[]; deny: string[] };
+  };
+  vault: VaultConfig | undefined;
   webhooks: { allowPrivateNetworks: boolean };
   providers: Record<string, ProviderConfig>;
   routing: Record<TaskName, string[]>;
   tasks: Record<TaskName, { timeoutMs: number }>;
   pricing: { models: Record<string, ModelPrice>; localPerRequestMicros: Record<TaskName, number> };
+}
+
+export interface VaultConfig {
+  addr: string;
+  token: string;
+  kvMount: string;
+  refreshMs: number;
+  transit: { mount: string; key: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -98,21 +111,11 @@ function url(env: Env, name: string, protocols: string[], problems: string[]): s
   return undefined;
 }
 
-function isCidrOrIp(entry: string): boolean {
-  const [address, prefix, extra] = entry.split('/');
-  if (extra !== undefined || !address) return false;
-  const version = isIP(address);
-  if (version === 0) return false;
-  if (prefix === undefined) return true;
-  const bits = Number(prefix);
-  return /^\d+$/.test(prefix) && bits <= (version === 4 ? 32 : 128);
-}
-
 function readEnv(env: Env, problems: string[]) {
   const logLevel = (env.LOG_LEVEL ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL: must be one of ${LOG_LEVELS.join(', ')}`);
   const trustProxy = (env.TRUST_PROXY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  for (const entry of trustProxy) if (!isCidrOrIp(entry)) problems.push(`TRUST_PROXY: "${entry}" is not an IP address or CIDR`);
+  for (const entry of trustProxy) if (!isValidRange(entry)) problems.push(`TRUST_PROXY: "${entry}" is not an IP address or CIDR`);
   const adminKey = env.GATEWAY_ADMIN_KEY || undefined;
   if (adminKey && parseKey(adminKey)?.prefix !== 'gwa') {
     problems.push('GATEWAY_ADMIN_KEY: must be an admin key (gwa_live_… or gwa_test_…) with a valid checksum');
@@ -136,7 +139,7 @@ function readEnv(env: Env, problems: string[]) {
       redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:'], problems),
     },
     security: { adminKey, masterKey },
-    vault: vaultAddr && env.VAULT_TOKEN ? { addr: vaultAddr, token: env.VAULT_TOKEN } : undefined,
+    vaultAccess: vaultAddr && env.VAULT_TOKEN ? { addr: vaultAddr, token: env.VAULT_TOKEN } : undefined,
     webhooks: { allowPrivateNetworks: allowPrivate === 'true' },
     openaiBaseUrl: url(env, 'OPENAI_BASE_URL', ['http:', 'https:'], problems),
   };
@@ -153,7 +156,9 @@ function openAiProvider(
   const baseUrl = spec.base_url ?? (isDefault ? envBaseUrl : undefined) ?? 'https://api.openai.com/v1';
   const keyVar = spec.api_key_env ?? (isDefault ? 'OPENAI_API_KEY' : undefined);
   const apiKey = keyVar ? env[keyVar] : undefined;
-  if (!apiKey && baseUrl.startsWith('https://api.openai.com')) {
+  const [path, field] = spec.api_key_vault?.split('#') ?? [];
+  const apiKeySecret = path && field ? { path, field } : undefined;
+  if (!apiKey && !apiKeySecret && baseUrl.startsWith('https://api.openai.com')) {
     problems.push(`providers.${name}: no API key (set ${keyVar ?? 'api_key_env'})`);
   }
   return {
@@ -161,6 +166,7 @@ function openAiProvider(
     baseUrl,
     // Self-hosted servers (Ollama, vLLM) accept any key; the SDK insists on one.
     apiKey: apiKey ?? 'unused',
+    apiKeySecret,
     defaultModel: spec.default_model ?? DEFAULT_OPENAI_MODEL,
     models: spec.models ?? {},
     timeoutMs: spec.timeout_ms ?? 10_000,
@@ -193,6 +199,29 @@ function buildRouting(file: ConfigFile, providers: Record<string, ProviderConfig
   return routing;
 }
 
+function buildVault(file: ConfigFile, access: { addr: string; token: string } | undefined, providers: Record<string, ProviderConfig>, problems: string[]) {
+  const wantsVault = Object.values(providers).some((p) => p.type === 'openai' && p.apiKeySecret) || file.vault?.transit_key;
+  if (!access) {
+    if (wantsVault) problems.push('vault: api_key_vault or vault.transit_key need VAULT_ADDR and VAULT_TOKEN');
+    return undefined;
+  }
+  const v = file.vault ?? {};
+  return {
+    ...access,
+    kvMount: v.kv_mount ?? 'secret',
+    refreshMs: (v.refresh_seconds ?? 300) * 1000,
+    transit: v.transit_key ? { mount: v.transit_mount ?? 'transit', key: v.transit_key } : undefined,
+  };
+}
+
+function buildIpRules(file: ConfigFile, problems: string[]) {
+  const rules = { allow: file.ip_rules?.allow ?? [], deny: file.ip_rules?.deny ?? [] };
+  for (const entry of [...rules.allow, ...rules.deny]) {
+    if (!isValidRange(entry)) problems.push(`ip_rules: "${entry}" is not an IP address or CIDR`);
+  }
+  return rules;
+}
+
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object') {
     for (const v of Object.values(value)) deepFreeze(v);
@@ -209,8 +238,13 @@ export function loadConfig(env: Env, file?: string | ConfigFile): Config {
   const problems: string[] = [];
   const source = file ?? env.GATEWAY_CONFIG;
   const content = checkFile(typeof source === 'string' ? readFile(source, problems) : source, problems);
-  const { openaiBaseUrl, ...base } = readEnv(env, problems);
+  const { openaiBaseUrl, vaultAccess, ...base } = readEnv(env, problems);
   const providers = buildProviders(content, env, openaiBaseUrl, problems);
+  const vault = buildVault(content, vaultAccess, providers, problems);
+  if (base.storage.databaseUrl && !base.security.masterKey && !vault?.transit) {
+    problems.push('GATEWAY_MASTER_KEY: required with DATABASE_URL (every instance must decrypt the same secrets), unless vault.transit_key is set');
+  }
+  const ipRules = buildIpRules(content, problems);
   const routing = buildRouting(content, providers, problems);
   const tasks = Object.fromEntries(
     TASKS.map((t) => [t, { timeoutMs: content.tasks?.[t]?.timeout_ms ?? DEFAULT_TASK_TIMEOUT_MS[t] }]),
@@ -225,7 +259,13 @@ export function loadConfig(env: Env, file?: string | ConfigFile): Config {
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze({
     ...base,
-    server: { ...base.server, bodyLimitBytes: content.limits?.body_limit_bytes ?? 1024 * 1024 },
+    server: {
+      ...base.server,
+      bodyLimitBytes: content.limits?.body_limit_bytes ?? 1024 * 1024,
+      maxHeaderBytes: content.limits?.max_header_bytes ?? 16 * 1024,
+    },
+    security: { ...base.security, ipRules },
+    vault,
     providers,
     routing,
     tasks,

@@ -1,12 +1,24 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { Redis } from 'ioredis';
+import { compileIpRules, type CompiledIpRules } from '../middleware/ip-rules.js';
 import { buildProviders } from '../providers/factory.js';
 import { HttpClient } from '../providers/http.js';
-import type { Provider } from '../providers/provider.js';
+import type { Provider, SecretRef } from '../providers/provider.js';
+import { MemoryInvalidationBus } from '../repositories/memory/memory-invalidation-bus.js';
+import { MemoryNonceStore } from '../repositories/memory/memory-nonce-store.js';
+import { closeRedis, connectQuietly, createRedis } from '../repositories/redis/redis-client.js';
+import { RedisInvalidationBus } from '../repositories/redis/redis-invalidation-bus.js';
+import { RedisNonceStore } from '../repositories/redis/redis-nonce-store.js';
 import { openSqlRepositories } from '../repositories/sql/sql-repositories.js';
-import type { Repositories } from '../repositories/types.js';
+import type { InvalidationBus, NonceStore, Repositories } from '../repositories/types.js';
+import { AuditLog } from './audit/audit-log.js';
 import type { Config } from './config.js';
 import { TaskDispatcher } from './dispatch.js';
 import { KeyService } from './keys/key-service.js';
+import { loadOrCreateMasterKey } from './secrets/master-key.js';
+import { AesGcmCipher, type SecretCipher } from './secrets/secret-cipher.js';
+import { VaultSecrets, createVaultClient, type VaultClient } from './secrets/vault-secrets.js';
+import { VaultTransitCipher } from './secrets/vault-transit-cipher.js';
 
 export interface Deps {
   config: Config;
@@ -15,6 +27,13 @@ export interface Deps {
   providers: ReadonlyMap<string, Provider>;
   dispatcher: TaskDispatcher;
   keys: KeyService;
+  nonces: NonceStore;
+  audit: AuditLog;
+  ipRules: CompiledIpRules;
+  /** Set when REDIS_URL is: the request-path connection, for readiness. */
+  redis: Redis | undefined;
+  /** Set when provider secrets come from Vault. */
+  secrets: VaultSecrets | undefined;
   /** Set when this boot generated the bootstrap admin key: show it once, then forget it. */
   generatedAdminKey: string | undefined;
   close(): Promise<void>;
@@ -26,24 +45,90 @@ export interface DepsOverrides {
   repos?: Repositories;
 }
 
-/** Wires everything once: storage, providers, services. Nothing else constructs these. */
+interface HotState {
+  redis: Redis | undefined;
+  nonces: NonceStore;
+  bus: InvalidationBus;
+  close(): Promise<void>;
+}
+
+/** Redis when configured (shared across instances), in-process otherwise. */
+async function openHotState(config: Config, logger: FastifyBaseLogger): Promise<HotState> {
+  const url = config.storage.redisUrl;
+  if (!url) {
+    const nonces = new MemoryNonceStore();
+    return { redis: undefined, nonces, bus: new MemoryInvalidationBus(), close: () => nonces.close() };
+  }
+  const onError = (err: unknown) => logger.warn({ err: { message: (err as Error).message } }, 'redis connection problem');
+  const redis = createRedis(url);
+  // The subscriber is off the request path: it may queue its SUBSCRIBE until Redis answers.
+  const subscriber = createRedis(url, { enableOfflineQueue: true, commandTimeout: undefined });
+  await Promise.all([connectQuietly(redis, onError), connectQuietly(subscriber, onError)]);
+  const bus = new RedisInvalidationBus(redis, subscriber, onError);
+  return {
+    redis,
+    nonces: new RedisNonceStore(redis),
+    bus,
+    async close() {
+      await bus.close();
+      await closeRedis(redis);
+    },
+  };
+}
+
+function secretRefs(config: Config): SecretRef[] {
+  return Object.values(config.providers).flatMap((p) => (p.type === 'openai' && p.apiKeySecret ? [p.apiKeySecret] : []));
+}
+
+function buildCipher(config: Config, vault: VaultClient | undefined): SecretCipher {
+  if (config.vault?.transit && vault) return new VaultTransitCipher(vault, config.vault.transit.mount, config.vault.transit.key);
+  const master = config.security.masterKey
+    ? Buffer.from(config.security.masterKey, 'base64')
+    : loadOrCreateMasterKey(config.storage.dataDir);
+  return new AesGcmCipher(master);
+}
+
+/** Wires everything once: storage, hot state, secrets, providers, services. Nothing else constructs these. */
 export async function createDeps(config: Config, logger: FastifyBaseLogger, overrides: DepsOverrides = {}): Promise<Deps> {
   const clock = overrides.clock ?? (() => new Date());
   const repos =
     overrides.repos ??
     (await openSqlRepositories({ url: config.storage.databaseUrl, dataDir: config.storage.databaseUrl ? undefined : config.storage.dataDir }));
+  const hot = await openHotState(config, logger);
+  const vault = config.vault ? createVaultClient(config.vault) : undefined;
+  const refs = secretRefs(config);
+  const secrets = vault && refs.length > 0 ? new VaultSecrets(vault, refs, config.vault!, logger) : undefined;
+  await secrets?.start();
   const connectionsByOrigin = new Map(
     Object.values(config.providers).flatMap((p) => (p.type === 'openai' ? [[new URL(p.baseUrl).origin, p.maxConnections] as const] : [])),
   );
   const http = new HttpClient({ maxConnectionsPerOrigin: 64, connectionsByOrigin, connectTimeoutMs: 5_000, ioTimeoutMs: 120_000 });
-  const providers = buildProviders(config.providers, { http, interactions: repos.interactions });
+  const providers = buildProviders(config.providers, { http, interactions: repos.interactions, secrets });
+  const audit = new AuditLog(repos.audit, clock);
   const keys = new KeyService({
     keys: repos.keys,
     tenants: repos.tenants,
+    cipher: buildCipher(config, vault),
+    bus: hot.bus,
     clock,
     onBackgroundError: (err) => logger.warn({ err }, 'background key update failed'),
   });
-  const generatedAdminKey = await keys.ensureBootstrapAdminKey(config.security.adminKey);
+  const bootstrap = await keys.ensureBootstrapAdminKey(config.security.adminKey);
+  if (bootstrap) {
+    await audit.record({
+      actor_key_id: null,
+      actor_role: 'system',
+      action: 'key.created',
+      target_type: 'key',
+      target_id: bootstrap.record.id,
+      tenant_id: null,
+      request_id: null,
+      ip: null,
+      outcome: 'success',
+      status: null,
+      diff: { after: bootstrap.record },
+    });
+  }
   return {
     config,
     clock,
@@ -51,10 +136,17 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     providers,
     dispatcher: new TaskDispatcher(config, providers),
     keys,
-    generatedAdminKey,
+    nonces: hot.nonces,
+    audit,
+    ipRules: compileIpRules(config.security.ipRules),
+    redis: hot.redis,
+    secrets,
+    generatedAdminKey: config.security.adminKey ? undefined : bootstrap?.secret,
     async close() {
+      await secrets?.close();
       await Promise.allSettled([...providers.values()].map((p) => p.close?.()));
       await http.close();
+      await hot.close();
       await repos.close();
     },
   };

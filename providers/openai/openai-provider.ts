@@ -5,6 +5,7 @@ import {
   ProviderError,
   type OpenAiProviderConfig,
   type Provider,
+  type SecretSource,
   type ProviderContext,
   type ProviderOutput,
   type TokenUsage,
@@ -30,9 +31,18 @@ export class OpenAiProvider implements Provider {
     readonly name: string,
     private readonly config: OpenAiProviderConfig,
     http: HttpClient,
+    secrets?: SecretSource,
   ) {
+    const ref = config.apiKeySecret;
     this.client = new OpenAI({
-      apiKey: config.apiKey,
+      // A secret-store key is read per call, so a rotated value is picked up without a restart.
+      apiKey: ref
+        ? async () => {
+            const value = secrets?.get(ref);
+            if (!value) throw new ProviderError(name, 'connection', `${name} has no API key yet (secret store not loaded)`);
+            return value;
+          }
+        : config.apiKey,
       baseURL: config.baseUrl,
       maxRetries: 0,
       timeout: config.timeoutMs,

@@ -20,12 +20,15 @@ function toRecord(row: Selectable<ApiKeysTable>): ApiKeyRecord {
     expires_at: date(row.expires_at),
     revoked_at: date(row.revoked_at),
     last_used_at: date(row.last_used_at),
+    ip_allow: row.ip_allow ?? [],
+    replaced_by: row.replaced_by,
   };
 }
 
-/** Columns returned to callers: never the hash. */
+/** Columns returned to callers: never the hash or the encrypted secret. */
 const PUBLIC_COLUMNS = [
   'id', 'kind', 'tenant_id', 'name', 'mode', 'scopes', 'role', 'start', 'created_at', 'expires_at', 'revoked_at', 'last_used_at',
+  'ip_allow', 'replaced_by',
 ] as const;
 
 export class SqlApiKeyRepository implements ApiKeyRepository {
@@ -45,6 +48,8 @@ export class SqlApiKeyRepository implements ApiKeyRepository {
         key_hash: key.hash,
         start: key.start,
         expires_at: key.expires_at,
+        ip_allow: JSON.stringify(key.ip_allow),
+        secret_ciphertext: key.secret_ciphertext,
       })
       .returning(PUBLIC_COLUMNS)
       .executeTakeFirstOrThrow();
@@ -83,6 +88,24 @@ export class SqlApiKeyRepository implements ApiKeyRepository {
 
   async revoke(id: string, at: Date): Promise<ApiKeyRecord | undefined> {
     await this.db.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+    return this.get(id);
+  }
+
+  async signingSecret(id: string): Promise<{ ciphertext: string; hash: string } | undefined> {
+    const row = await this.db.selectFrom('api_keys').select(['secret_ciphertext', 'key_hash']).where('id', '=', id).executeTakeFirst();
+    return row?.secret_ciphertext ? { ciphertext: row.secret_ciphertext, hash: row.key_hash } : undefined;
+  }
+
+  async markReplaced(id: string, replacedBy: string, expiresAt: Date): Promise<ApiKeyRecord | undefined> {
+    // Never extends a key's life: an earlier expiry stays.
+    await this.db
+      .updateTable('api_keys')
+      .set((eb) => ({
+        replaced_by: replacedBy,
+        expires_at: eb.fn('least', [eb.ref('expires_at'), eb.val(expiresAt)]),
+      }))
+      .where('id', '=', id)
+      .execute();
     return this.get(id);
   }
 

@@ -59,11 +59,49 @@ const CORE = [
   `create index feedback_request on feedback (tenant_id, request_id)`,
 ];
 
+/** B2B security: signed keys, IP rules, rotation, the hash-chained audit log. */
+const SECURITY = [
+  `alter table api_keys add column secret_ciphertext text`,
+  `alter table api_keys add column ip_allow jsonb not null default '[]'::jsonb`,
+  `alter table api_keys add column replaced_by text`,
+  `alter table tenants add column ip_rules jsonb not null default '{"allow":[],"deny":[]}'::jsonb`,
+  `create table audit_log (
+    seq bigint primary key,
+    id text not null unique,
+    at timestamptz not null,
+    actor_key_id text,
+    actor_role text,
+    action text not null,
+    target_type text,
+    target_id text,
+    tenant_id text,
+    request_id text,
+    ip text,
+    outcome text not null,
+    status integer,
+    diff jsonb,
+    prev_hash text not null,
+    hash text not null
+  )`,
+  `create index audit_log_tenant on audit_log (tenant_id, seq)`,
+  `create index audit_log_target on audit_log (target_id, seq)`,
+  // Append only: the application never updates or deletes, and the database refuses to.
+  `create function audit_log_append_only() returns trigger language plpgsql as $$
+    begin raise exception 'audit_log is append-only'; end $$`,
+  `create trigger audit_log_no_change before update or delete on audit_log
+    for each row execute function audit_log_append_only()`,
+];
+
 /** Append only: a released migration is never edited; add a new one. Same SQL on PGlite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_core': {
     async up(db: Kysely<unknown>) {
       for (const statement of CORE) await sql.raw(statement).execute(db);
+    },
+  },
+  '0002_security': {
+    async up(db: Kysely<unknown>) {
+      for (const statement of SECURITY) await sql.raw(statement).execute(db);
     },
   },
 };

@@ -9,6 +9,7 @@ export interface TenantsTable {
   status: 'active' | 'suspended';
   allowed_providers: Json<string[] | null> | null;
   metadata: Json<Record<string, string>>;
+  ip_rules: ColumnType<{ allow: string[]; deny: string[] }, string | undefined, string>;
   created_at: Timestamp;
 }
 
@@ -26,6 +27,28 @@ export interface ApiKeysTable {
   expires_at: Timestamp | null;
   revoked_at: Timestamp | null;
   last_used_at: Timestamp | null;
+  secret_ciphertext: string | null;
+  ip_allow: Json<string[]>;
+  replaced_by: string | null;
+}
+
+export interface AuditLogTable {
+  seq: ColumnType<string | number, number, never>;
+  id: string;
+  at: Timestamp;
+  actor_key_id: string | null;
+  actor_role: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  tenant_id: string | null;
+  request_id: string | null;
+  ip: string | null;
+  outcome: string;
+  status: number | null;
+  diff: Json<Record<string, unknown> | null> | null;
+  prev_hash: string;
+  hash: string;
 }
 
 export interface InteractionsTable {
@@ -63,4 +86,5 @@ export interface Database {
   interactions: InteractionsTable;
   items: ItemsTable;
   feedback: FeedbackTable;
+  audit_log: AuditLogTable;
 }

@@ -1,5 +1,6 @@
 import type { Repositories } from '../types.js';
 import { SqlApiKeyRepository } from './api-key-repository.js';
+import { SqlAuditRepository } from './audit-repository.js';
 import { migrate, openDatabase, ping, type DatabaseOptions } from './database.js';
 import { SqlFeedbackRepository } from './feedback-repository.js';
 import { SqlInteractionRepository } from './interaction-repository.js';
@@ -18,6 +19,7 @@ export async function openSqlRepositories(options: DatabaseOptions): Promise<Rep
     kind,
     tenants: new SqlTenantRepository(db),
     keys: new SqlApiKeyRepository(db),
+    audit: new SqlAuditRepository(db),
     interactions: new SqlInteractionRepository(db),
     feedback: new SqlFeedbackRepository(db),
     ping: () => ping(db),

@@ -1,5 +1,15 @@
-import type { AdminRole, ApiKeyRecord, ApiKeyRepository, KeyMode, Tenant, TenantRepository } from '../../repositories/types.js';
+import type {
+  AdminRole,
+  ApiKeyRecord,
+  ApiKeyRepository,
+  InvalidationBus,
+  KeyMode,
+  NewApiKey,
+  Tenant,
+  TenantRepository,
+} from '../../repositories/types.js';
 import { GatewayError } from '../errors.js';
+import type { SecretCipher } from '../secrets/secret-cipher.js';
 import { TtlCache } from '../ttl-cache.js';
 import { displayStart, generateKey, hashKey, parseKey, type KeyPrefix } from './api-key.js';
 
@@ -13,69 +23,138 @@ const TOUCH_INTERVAL_MS = 60_000;
 
 export interface IssuedKey {
   record: ApiKeyRecord;
-  /** The key itself, shown once. */
+  /** The key (bearer) or signing secret (signed), shown once. */
   secret: string;
 }
 
 export type Principal = { kind: 'tenant'; key: ApiKeyRecord; tenant: Tenant } | { kind: 'admin'; key: ApiKeyRecord };
 
+export interface TenantKeySpec {
+  name: string;
+  mode: KeyMode;
+  scopes: string[];
+  expires_at: Date | null;
+  ip_allow: string[];
+}
+
+export interface AdminKeySpec {
+  name: string;
+  role: AdminRole;
+  expires_at?: Date | null;
+  ip_allow?: string[];
+}
+
 export interface KeyServiceDeps {
   keys: ApiKeyRepository;
   tenants: TenantRepository;
+  cipher: SecretCipher;
+  bus: InvalidationBus;
   clock: () => Date;
   onBackgroundError: (err: unknown) => void;
 }
 
+interface SigningKey {
+  record: ApiKeyRecord;
+  secret: string;
+}
+
 export class KeyService {
-  private readonly keyCache = new TtlCache<ApiKeyRecord>({ max: 50_000, ttlMs: LOOKUP_TTL_MS });
+  private readonly byHash = new TtlCache<ApiKeyRecord>({ max: 50_000, ttlMs: LOOKUP_TTL_MS });
+  private readonly signingKeys = new TtlCache<SigningKey>({ max: 50_000, ttlMs: LOOKUP_TTL_MS });
   private readonly tenantCache = new TtlCache<Tenant>({ max: 10_000, ttlMs: LOOKUP_TTL_MS });
   private readonly lastTouched = new Map<string, number>();
 
-  constructor(private readonly deps: KeyServiceDeps) {}
+  constructor(private readonly deps: KeyServiceDeps) {
+    deps.bus.subscribe((m) => (m.kind === 'key' ? this.forgetKey(m.id) : this.tenantCache.delete(m.id)));
+  }
 
-  async issueTenantKey(
-    tenantId: string,
-    spec: { name: string; mode: KeyMode; scopes: string[]; expires_at: Date | null },
-  ): Promise<IssuedKey> {
+  async issueTenantKey(tenantId: string, spec: TenantKeySpec): Promise<IssuedKey> {
     return this.issue('gwk', { kind: 'tenant', tenant_id: tenantId, role: null, ...spec });
   }
 
-  async issueAdminKey(spec: { name: string; role: AdminRole }, secret?: string): Promise<IssuedKey> {
-    return this.issue('gwa', { kind: 'admin', tenant_id: null, mode: 'bearer', scopes: [], expires_at: null, ...spec }, secret);
+  async issueAdminKey(spec: AdminKeySpec, secret?: string): Promise<IssuedKey> {
+    const { expires_at = null, ip_allow = [], ...rest } = spec;
+    return this.issue('gwa', { kind: 'admin', tenant_id: null, mode: 'bearer', scopes: [], expires_at, ip_allow, ...rest }, secret);
   }
 
   private async issue(
     prefix: KeyPrefix,
-    spec: Omit<Parameters<ApiKeyRepository['create']>[0], 'hash' | 'start'>,
+    spec: Omit<NewApiKey, 'hash' | 'start' | 'secret_ciphertext'>,
     given?: string,
   ): Promise<IssuedKey> {
     const secret = given ?? generateKey(prefix);
-    const record = await this.deps.keys.create({ ...spec, hash: hashKey(secret), start: displayStart(secret) });
+    const hash = hashKey(secret);
+    // A signed key's secret must come back for HMAC checks, so it is encrypted (bound to its row by the hash).
+    const secretCiphertext = spec.mode === 'signed' ? await this.deps.cipher.encrypt(secret, hash) : null;
+    const record = await this.deps.keys.create({ ...spec, hash, start: displayStart(secret), secret_ciphertext: secretCiphertext });
     return { record, secret };
+  }
+
+  /**
+   * Issues a successor with the same attributes; the old key keeps working until now + overlap, then answers
+   * 401 API_KEY_EXPIRED. Undefined when there is no such live key.
+   */
+  async rotate(id: string, overlapSeconds: number): Promise<{ previous: ApiKeyRecord; issued: IssuedKey } | undefined> {
+    const old = await this.deps.keys.get(id);
+    const now = this.deps.clock();
+    if (!old || (old.revoked_at && old.revoked_at <= now)) return undefined;
+    if (old.expires_at && old.expires_at <= now) return undefined;
+    const issued =
+      old.kind === 'admin'
+        ? await this.issueAdminKey({ name: old.name, role: old.role!, expires_at: old.expires_at, ip_allow: old.ip_allow })
+        : await this.issueTenantKey(old.tenant_id!, {
+            name: old.name,
+            mode: old.mode,
+            scopes: old.scopes,
+            expires_at: old.expires_at,
+            ip_allow: old.ip_allow,
+          });
+    const previous = await this.deps.keys.markReplaced(id, issued.record.id, new Date(now.getTime() + overlapSeconds * 1000));
+    await this.announce({ kind: 'key', id });
+    return { previous: previous!, issued };
   }
 
   /**
    * Makes sure an admin can get in: the configured bootstrap key is registered (idempotently); with none
    * configured and no active admin key at all, a new one is generated and returned so the caller can show it once.
    */
-  async ensureBootstrapAdminKey(configured: string | undefined): Promise<string | undefined> {
+  async ensureBootstrapAdminKey(configured: string | undefined): Promise<IssuedKey | undefined> {
     if (configured) {
-      if (!(await this.deps.keys.findByHash(hashKey(configured)))) {
-        await this.issueAdminKey({ name: 'bootstrap', role: 'owner' }, configured);
-      }
-      return undefined;
+      if (await this.deps.keys.findByHash(hashKey(configured))) return undefined;
+      return this.issueAdminKey({ name: 'bootstrap', role: 'owner' }, configured);
     }
     if ((await this.deps.keys.countActiveAdminKeys(this.deps.clock())) > 0) return undefined;
-    return (await this.issueAdminKey({ name: 'bootstrap', role: 'owner' })).secret;
+    return this.issueAdminKey({ name: 'bootstrap', role: 'owner' });
   }
 
   /** Bearer authentication: format and checksum first (no store lookup for garbage), then the cached record. */
-  async authenticate(secret: string): Promise<Principal> {
-    const parsed = parseKey(secret);
-    if (!parsed) throw new GatewayError('API_KEY_INVALID');
+  async authenticateBearer(secret: string): Promise<Principal> {
+    if (!parseKey(secret)) throw new GatewayError('API_KEY_INVALID');
     const hash = hashKey(secret);
-    const key = await this.keyCache.get(hash, () => this.deps.keys.findByHash(hash));
+    const key = await this.byHash.get(hash, () => this.deps.keys.findByHash(hash));
     if (!key) throw new GatewayError('API_KEY_INVALID');
+    if (key.mode === 'signed') {
+      throw new GatewayError('API_KEY_INVALID', 'This key signs its requests (GW-HMAC-1); it is not a bearer token.');
+    }
+    return this.principalFor(key);
+  }
+
+  /** GW-HMAC-1: the key named by `keyid`, with its signing secret. */
+  async signingKey(keyId: string): Promise<{ principal: Principal; secret: string }> {
+    const found = await this.signingKeys.get(keyId, () => this.loadSigningKey(keyId));
+    if (!found) throw new GatewayError('API_KEY_INVALID', 'Unknown keyid.');
+    return { principal: await this.principalFor(found.record), secret: found.secret };
+  }
+
+  private async loadSigningKey(keyId: string): Promise<SigningKey | undefined> {
+    const record = await this.deps.keys.get(keyId);
+    if (record?.mode !== 'signed') return undefined;
+    const sealed = await this.deps.keys.signingSecret(keyId);
+    if (!sealed) return undefined;
+    return { record, secret: await this.deps.cipher.decrypt(sealed.ciphertext, sealed.hash) };
+  }
+
+  private async principalFor(key: ApiKeyRecord): Promise<Principal> {
     const now = this.deps.clock();
     if (key.revoked_at && key.revoked_at <= now) throw new GatewayError('API_KEY_REVOKED');
     if (key.expires_at && key.expires_at <= now) throw new GatewayError('API_KEY_EXPIRED');
@@ -93,12 +172,24 @@ export class KeyService {
 
   async revoke(id: string): Promise<ApiKeyRecord | undefined> {
     const revoked = await this.deps.keys.revoke(id, this.deps.clock());
-    this.keyCache.deleteWhere((k) => k.id === id);
+    if (revoked) await this.announce({ kind: 'key', id });
     return revoked;
   }
 
-  forgetTenant(id: string): void {
-    this.tenantCache.delete(id);
+  /** After a tenant changed (status, IP rules): every instance reloads it. */
+  async tenantChanged(id: string): Promise<void> {
+    await this.announce({ kind: 'tenant', id });
+  }
+
+  private async announce(message: { kind: 'key' | 'tenant'; id: string }): Promise<void> {
+    if (message.kind === 'key') this.forgetKey(message.id);
+    else this.tenantCache.delete(message.id);
+    await this.deps.bus.publish(message);
+  }
+
+  private forgetKey(id: string): void {
+    this.byHash.deleteWhere((k) => k.id === id);
+    this.signingKeys.delete(id);
   }
 
   private touch(key: ApiKeyRecord, now: Date): void {

@@ -16,7 +16,7 @@ export function registerHealthRoutes(app: App, deps: Deps): void {
     {
       schema: {
         tags: ['operations'],
-        summary: 'The gateway can serve: storage answers. 503 until then.',
+        summary: 'The gateway can serve: storage and Redis (when configured) answer, Vault secrets (when configured) are loaded. 503 until then.',
         response: { 200: Health, 503: Health },
       },
     },
@@ -28,6 +28,15 @@ export function registerHealthRoutes(app: App, deps: Deps): void {
       } catch {
         checks.storage = 'unavailable';
       }
+      if (deps.redis) {
+        try {
+          await deps.redis.ping();
+          checks.redis = 'ok';
+        } catch {
+          checks.redis = 'unavailable';
+        }
+      }
+      if (deps.secrets) checks.secrets = deps.secrets.ready ? 'ok' : 'loading';
       const ready = Object.values(checks).every((c) => c === 'ok');
       return reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', checks });
     },

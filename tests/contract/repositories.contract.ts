@@ -50,7 +50,7 @@ export function repositoryContract(database: () => TestDatabase): void {
       const now = at('2026-02-01T00:00:00Z');
       const key = await repos.keys.create({
         kind: 'tenant', tenant_id: tenant.id, name: 'svc', mode: 'bearer', scopes: ['sentiment'], role: null,
-        start: 'gwk_live_abc', hash: 'a'.repeat(64), expires_at: null,
+        ip_allow: [], secret_ciphertext: null, start: 'gwk_live_abc', hash: 'a'.repeat(64), expires_at: null,
       });
       expect(key).not.toHaveProperty('key_hash');
       expect(await repos.keys.findByHash('a'.repeat(64))).toMatchObject({ id: key.id, scopes: ['sentiment'], revoked_at: null });
@@ -67,7 +67,7 @@ export function repositoryContract(database: () => TestDatabase): void {
     it('counts only active admin keys', async () => {
       const now = at('2026-03-01T00:00:00Z');
       const before = await repos.keys.countActiveAdminKeys(now);
-      const base = { kind: 'admin' as const, tenant_id: null, name: 'a', mode: 'bearer' as const, scopes: [], role: 'owner' as const, start: 'gwa_live_abc' };
+      const base = { kind: 'admin' as const, tenant_id: null, name: 'a', mode: 'bearer' as const, scopes: [], role: 'owner' as const, ip_allow: [], secret_ciphertext: null, start: 'gwa_live_abc' };
       await repos.keys.create({ ...base, hash: 'c'.repeat(64), expires_at: null });
       await repos.keys.create({ ...base, hash: 'd'.repeat(64), expires_at: at('2026-01-01T00:00:00Z') });
       const revoked = await repos.keys.create({ ...base, hash: 'e'.repeat(64), expires_at: null });

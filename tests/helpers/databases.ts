@@ -20,6 +20,8 @@ export async function postgresAvailable(): Promise<boolean> {
 
 export interface TestDatabase {
   name: string;
+  /** PostgreSQL only: the schema the suite works in. */
+  schema?: string;
   open(): Promise<Repositories>;
   /** Drops what open() created. */
   cleanup(): Promise<void>;
@@ -34,6 +36,7 @@ export function postgresDatabase(): TestDatabase {
   const schema = `test_${randomBytes(6).toString('hex')}`;
   return {
     name: 'postgres',
+    schema,
     open: () => openSqlRepositories({ url: POSTGRES_URL, schema, maxConnections: 4 }),
     async cleanup() {
       const client = new pg.Client({ connectionString: POSTGRES_URL });

@@ -19,13 +19,15 @@ export interface TestApp {
 
 const ADMIN_KEY_BODY = `gwa_test_${'0'.repeat(43)}`;
 export const ADMIN_KEY_FOR_TESTS = ADMIN_KEY_BODY + keyChecksum(ADMIN_KEY_BODY);
+/** Tests never write a master key into ./data. */
+export const MASTER_KEY_FOR_TESTS = Buffer.alloc(32, 7).toString('base64');
 
 /** A full app on in-memory PGlite (unless repos are given), logging into memory. */
 export async function startTestApp(
   options: { env?: Record<string, string>; file?: ConfigFile; overrides?: DepsOverrides } = {},
 ): Promise<TestApp> {
   const adminKey = ADMIN_KEY_FOR_TESTS;
-  const config = loadConfig({ GATEWAY_ADMIN_KEY: adminKey, LOG_LEVEL: 'info', ...options.env }, options.file ?? {});
+  const config = loadConfig({ GATEWAY_ADMIN_KEY: adminKey, GATEWAY_MASTER_KEY: MASTER_KEY_FOR_TESTS, LOG_LEVEL: 'info', ...options.env }, options.file ?? {});
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {

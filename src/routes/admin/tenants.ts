@@ -5,6 +5,7 @@ import type { App } from '../../http/app-type.js';
 import { AUTH_ERRORS, IdParams, PageQuery, closed, errorResponses, pageOf } from '../common-schemas.js';
 import { Metadata, ProviderList, Tenant } from './admin-schemas.js';
 import { requireTenant } from './require-tenant.js';
+import { ROLES } from './roles.js';
 
 export function registerTenantRoutes(app: App, deps: Deps): void {
   const checkProviders = (names: string[] | null | undefined) => {
@@ -19,6 +20,7 @@ export function registerTenantRoutes(app: App, deps: Deps): void {
   app.post(
     '/tenants',
     {
+      config: { roles: ROLES.manage, audit: 'tenant.created' },
       schema: {
         tags: ['admin'],
         summary: 'Create a tenant.',
@@ -37,6 +39,7 @@ export function registerTenantRoutes(app: App, deps: Deps): void {
     async (request, reply) => {
       checkProviders(request.body.allowed_providers);
       const tenant = await deps.repos.tenants.create(request.body);
+      request.auditTarget = { type: 'tenant', id: tenant.id, tenant_id: tenant.id, diff: { after: tenant } };
       return reply.code(201).send(tenant);
     },
   );
@@ -44,6 +47,7 @@ export function registerTenantRoutes(app: App, deps: Deps): void {
   app.get(
     '/tenants',
     {
+      config: { roles: ROLES.read },
       schema: {
         tags: ['admin'],
         summary: 'List tenants, oldest first.',
@@ -58,6 +62,7 @@ export function registerTenantRoutes(app: App, deps: Deps): void {
   app.get(
     '/tenants/:id',
     {
+      config: { roles: ROLES.read },
       schema: {
         tags: ['admin'],
         summary: 'Get a tenant.',
@@ -72,6 +77,7 @@ export function registerTenantRoutes(app: App, deps: Deps): void {
   app.patch(
     '/tenants/:id',
     {
+      config: { roles: ROLES.manage, audit: 'tenant.updated' },
       schema: {
         tags: ['admin'],
         summary: 'Change a tenant: name, status (suspended tenants are refused), allowed providers, metadata.',
@@ -91,9 +97,11 @@ export function registerTenantRoutes(app: App, deps: Deps): void {
     },
     async (request) => {
       checkProviders(request.body.allowed_providers);
+      const before = await requireTenant(deps.repos.tenants, request.params.id);
       const tenant = await deps.repos.tenants.update(request.params.id, request.body);
       if (!tenant) throw new GatewayError('NOT_FOUND', 'Tenant not found.');
-      deps.keys.forgetTenant(tenant.id);
+      await deps.keys.tenantChanged(tenant.id);
+      request.auditTarget = { type: 'tenant', id: tenant.id, tenant_id: tenant.id, diff: { before, after: tenant } };
       return tenant;
     },
   );
