@@ -16,6 +16,13 @@ export const REDACTED_PATHS = [
   '*.api_key',
   'token',
   '*.token',
+  'signingSecret',
+  '*.signingSecret',
+  'masterKey',
+  '*.masterKey',
+  'req.headers["x-vault-token"]',
+  'err.config.headers',
+  'err.response.config',
 ];
 
 export function createLogger(level: LogLevel, destination?: NodeJS.WritableStream): Logger {

@@ -30,6 +30,7 @@ export class VaultSecrets implements SecretSource {
   private loaded = false;
   private refreshTimer: NodeJS.Timeout | undefined;
   private renewRetry: NodeJS.Timeout | undefined;
+  private renewing = false;
 
   constructor(
     private readonly client: VaultClient,
@@ -49,12 +50,13 @@ export class VaultSecrets implements SecretSource {
   /** Never throws: the first load is retried on the refresh schedule while readiness says 503. */
   async start(): Promise<void> {
     this.client.on('token:error:renew', (err: unknown) => {
+      this.renewing = false;
       this.log.warn({ err: describe(err) }, 'vault token renewal failed; retrying');
       this.renewRetry = setTimeout(() => void this.startRenewal(), RENEW_RETRY_MS).unref();
     });
     this.client.on('token:expired', () => this.log.error('vault token can no longer be renewed'));
     await this.refresh();
-    await this.startRenewal();
+    if (!this.renewing) await this.startRenewal();
     this.refreshTimer = setInterval(() => void this.refresh(), this.options.refreshMs).unref();
   }
 
@@ -70,6 +72,8 @@ export class VaultSecrets implements SecretSource {
         next.set(refKey(ref), value);
       }
       this.values = next;
+      // Vault answers again: if renewal had given up meanwhile, it starts over now rather than at the next retry.
+      if (!this.renewing) await this.startRenewal();
       if (!this.loaded) this.log.info({ secrets: this.refs.length }, 'provider secrets loaded from vault');
       this.loaded = true;
     } catch (err) {
@@ -83,8 +87,10 @@ export class VaultSecrets implements SecretSource {
   }
 
   private async startRenewal(): Promise<void> {
+    clearTimeout(this.renewRetry);
     try {
       await this.client.startTokenRenewal({ renewFraction: 0.5 });
+      this.renewing = true;
     } catch (err) {
       this.log.warn({ err: describe(err) }, 'vault token lookup failed; retrying');
       this.renewRetry = setTimeout(() => void this.startRenewal(), RENEW_RETRY_MS).unref();

@@ -7,13 +7,16 @@ import type { App } from '../../src/http/app-type.js';
 import { keyChecksum } from '../../src/keys/api-key.js';
 import { createLogger } from '../../src/logger.js';
 import { openSqlRepositories } from '../../repositories/sql/sql-repositories.js';
+import { findSecrets } from './secret-scan.js';
 
 export interface TestApp {
   app: App;
   deps: Deps;
   adminKey: string;
-  /** Every log line the app wrote, for secret scans. */
+  /** Every log line the app wrote; close() fails the test if any carries a secret. */
   logs: string[];
+  /** Secrets the test handed out or configured: close() also looks for these exact strings. */
+  secrets: string[];
   close(): Promise<void>;
 }
 
@@ -27,7 +30,7 @@ export async function startTestApp(
   options: { env?: Record<string, string>; file?: ConfigFile; overrides?: DepsOverrides } = {},
 ): Promise<TestApp> {
   const adminKey = ADMIN_KEY_FOR_TESTS;
-  const config = loadConfig({ GATEWAY_ADMIN_KEY: adminKey, GATEWAY_MASTER_KEY: MASTER_KEY_FOR_TESTS, LOG_LEVEL: 'info', ...options.env }, options.file ?? {});
+  const config = loadConfig({ GATEWAY_ADMIN_KEY: adminKey, GATEWAY_MASTER_KEY: MASTER_KEY_FOR_TESTS, LOG_LEVEL: 'debug', ...options.env }, options.file ?? {});
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -41,14 +44,19 @@ export async function startTestApp(
   const deps = await createDeps(config, logger, { ...options.overrides, repos });
   const app = await buildApp(deps, logger);
   await app.ready();
+  const secrets = [adminKey, MASTER_KEY_FOR_TESTS, ...Object.entries(options.env ?? {}).flatMap(([name, v]) => (/TOKEN|KEY|SECRET/.test(name) ? [v] : []))];
   return {
     app,
     deps,
     adminKey,
     logs,
+    secrets,
     async close() {
       await app.close();
       await deps.close();
+      // Every app a test starts has its whole log scanned: a leak anywhere in the suite fails it.
+      const leaks = findSecrets(logs, secrets);
+      if (leaks.length > 0) throw new Error(`secrets in the logs:\n${leaks.slice(0, 3).join('\n').slice(0, 2000)}`);
     },
   };
 }
@@ -73,5 +81,6 @@ export async function createTenantWithKey(
   const issued = await t.app.inject({ method: 'POST', url: `/admin/tenants/${tenantId}/keys`, headers: admin, payload: key });
   if (issued.statusCode !== 201) throw new Error(`key creation failed: ${issued.body}`);
   const { secret, id } = issued.json() as { secret: string; id: string };
+  t.secrets.push(secret);
   return { tenantId, key: secret, keyId: id, auth: { authorization: `Bearer ${secret}` } };
 }
