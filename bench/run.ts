@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { signRequest } from '../src/client/signing.js';
 import { generateKey } from '../src/keys/api-key.js';
 import { FakeOpenAi } from '../tests/helpers/fake-openai.js';
 import { freePort, startProcess, stopProcess, waitForHttp } from './processes.js';
@@ -20,14 +21,19 @@ interface Sample {
   errors: number;
 }
 
-async function drive(url: string, headers: Record<string, string>, body: unknown): Promise<Sample> {
+/** `sign` makes per-request headers (a fresh nonce and signature each time), as a signing client would. */
+async function drive(url: string, headers: Record<string, string>, body: unknown, sign?: (payload: string) => Record<string, string>): Promise<Sample> {
+  const payload = JSON.stringify(body);
   const result = await autocannon({
     url,
     method: 'POST',
     connections: CONNECTIONS,
     duration: DURATION_S,
     headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
+    body: payload,
+    ...(sign
+      ? { requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, headers: { ...req.headers, ...sign(payload) } }) }] }
+      : {}),
   });
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors };
 }
@@ -60,12 +66,19 @@ async function main(): Promise<void> {
     const tenant = (await (await fetch(`${gw}/admin/tenants`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'bench' }) })).json()) as { id: string };
     const key = (await (await fetch(`${gw}/admin/tenants/${tenant.id}/keys`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'bench' }) })).json()) as { secret: string };
     const auth = { authorization: `Bearer ${key.secret}` };
+    const signedKey = (await (
+      await fetch(`${gw}/admin/tenants/${tenant.id}/keys`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'bench-signed', mode: 'signed' }) })
+    ).json()) as { id: string; secret: string };
+    const sign = (payload: string) =>
+      signRequest({ method: 'POST', url: `${gw}/v1/sentiment`, body: payload, keyId: signedKey.id, secret: signedKey.secret });
     const text = 'The delivery was quick and the product works great.';
 
     const scenarios: Record<string, () => Promise<Sample>> = {
       'baseline forwarder → upstream': () => drive(`http://127.0.0.1:${baselinePort}/v1/sentiment`, {}, { text }),
       'gateway bearer → openai upstream': () => drive(`${gw}/v1/sentiment`, auth, { text }),
+      'gateway signed → openai upstream': () => drive(`${gw}/v1/sentiment`, {}, { text }, sign),
       'gateway bearer → local model': () => drive(`${gw}/v1/sentiment`, auth, { text, options: { providers: ['local'] } }),
+      'gateway signed → local model': () => drive(`${gw}/v1/sentiment`, {}, { text, options: { providers: ['local'] } }, sign),
     };
     process.stderr.write(`warming up; then ${ROUNDS} rounds of ${Object.keys(scenarios).length} scenarios × ${DURATION_S}s, ${CONNECTIONS} connections\n`);
     for (const run of Object.values(scenarios)) await run();

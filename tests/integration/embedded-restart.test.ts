@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createDeps } from '../../src/deps.js';
 import { createLogger } from '../../src/logger.js';
+import { signedInject } from '../helpers/signed.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'gw-embedded-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -29,7 +30,12 @@ describe('embedded mode', () => {
     const key = (await first.app.inject({ method: 'POST', url: `/admin/tenants/${tenant.id}/keys`, headers: admin, payload: { name: 'svc' } })).json();
     const auth = { authorization: `Bearer ${key.secret}` };
     await first.app.inject({ method: 'POST', url: '/v1/events', headers: auth, payload: { events: [{ type: 'purchase', user_id: 'u', item_id: 'kept' }] } });
+    const signedKey = (
+      await first.app.inject({ method: 'POST', url: `/admin/tenants/${tenant.id}/keys`, headers: admin, payload: { name: 'b2b', mode: 'signed' } })
+    ).json();
     await first.close();
+    // The generated master key stays beside the database, owner-only.
+    expect(statSync(join(dataDir, 'master.key')).mode & 0o777).toBe(0o600);
 
     const second = await boot();
     try {
@@ -39,6 +45,9 @@ describe('embedded mode', () => {
       const recs = await second.app.inject({ method: 'POST', url: '/v1/recommendations', headers: auth, payload: { user_id: 'someone' } });
       expect(recs.statusCode).toBe(200);
       expect(recs.json().items.map((i: { item_id: string }) => i.item_id)).toEqual(['kept']);
+      // Signed keys still verify: the master key was reused, not regenerated.
+      const signed = await signedInject(second.app, { url: '/v1/sentiment', body: '{"text":"good"}', keyId: signedKey.id, secret: signedKey.secret });
+      expect(signed.statusCode).toBe(200);
     } finally {
       await second.close();
     }

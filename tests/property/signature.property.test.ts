@@ -45,11 +45,16 @@ describe('random signature headers and key strings', () => {
           headers['signature-input'] = printable(input ?? real['signature-input']);
           headers.signature = printable(signature ?? real.signature);
           headers['content-digest'] = printable(digest ?? real['content-digest']);
-          if (input === undefined && signature === undefined && digest === undefined) headers['signature-input'] += ' ';
           if (bearer !== undefined) headers.authorization = `Bearer ${printable(bearer)}`;
+          // Mangling can hand back the real header (the digest depends on the body only): then the request is valid.
+          const genuine =
+            bearer === undefined &&
+            headers['signature-input'] === real['signature-input'] &&
+            headers.signature === real.signature &&
+            headers['content-digest'] === real['content-digest'];
           const res = await t.app.inject({ method: 'POST', url: '/v1/sentiment', headers, payload: body });
           statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
-          expect([400, 401]).toContain(res.statusCode);
+          expect(genuine ? [200] : [400, 401]).toContain(res.statusCode);
         },
       ),
       { numRuns: 10_000 },

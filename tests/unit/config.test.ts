@@ -55,6 +55,25 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('guards the security settings: master key with PostgreSQL, Vault for Vault references, valid IP rules', () => {
+    const found = problems(() =>
+      loadConfig(
+        { DATABASE_URL: 'postgres://db/gw' },
+        {
+          providers: { openai: { type: 'openai', base_url: 'http://127.0.0.1:9/v1', api_key_vault: 'gateway/openai#api_key' } },
+          ip_rules: { allow: ['10.0.0.0/8'], deny: ['300.1.1.1'] },
+        },
+      ),
+    );
+    expect(found.map((p) => p.split(':')[0])).toEqual(['vault', 'GATEWAY_MASTER_KEY', 'ip_rules']);
+    const ok = loadConfig(
+      { DATABASE_URL: 'postgres://db/gw', VAULT_ADDR: 'http://vault:8200', VAULT_TOKEN: 't' },
+      { vault: { transit_key: 'gateway' }, providers: { openai: { type: 'openai', api_key_vault: 'gateway/openai#api_key' } } },
+    );
+    expect(ok.vault).toMatchObject({ kvMount: 'secret', transit: { mount: 'transit', key: 'gateway' } });
+    expect(ok.providers.openai).toMatchObject({ apiKeySecret: { path: 'gateway/openai', field: 'api_key' } });
+  });
+
   it('reads a YAML file: providers, routing, timeouts, prices', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gw-config-'));
     const path = join(dir, 'gateway.yaml');
