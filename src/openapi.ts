@@ -28,11 +28,21 @@ export function openApiOptions(): FastifyDynamicSwaggerOptions {
       tags: [
         { name: 'tasks', description: 'AI tasks answered by the configured providers' },
         { name: 'data', description: 'Events, catalogue items and feedback from the tenant' },
-        { name: 'admin', description: 'Tenants and keys (admin keys only)' },
+        { name: 'admin', description: 'Tenants, keys, IP rules and the audit log (admin keys; each route lists the roles it admits)' },
         { name: 'operations', description: 'Health' },
       ],
       components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'gwk_… (tenant) or gwa_… (admin) key' } },
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'gwk_… (tenant) or gwa_… (admin) key' },
+          signature: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'Signature-Input',
+            description:
+              'GW-HMAC-1 signed key: `Content-Digest`, `Signature-Input` and `Signature` headers (RFC 9421 profile, HMAC-SHA256). ' +
+              'See the README section "Signing requests" for the signature base and a test vector.',
+          },
+        },
       },
     },
   };

@@ -25,6 +25,15 @@ export function errorResponses(...codes: ErrorCode[]): Record<number, TSchema> {
   return out;
 }
 
+/** /v1 routes: a bearer tenant key or a GW-HMAC-1 signed request. */
+export const TENANT_SECURITY: { [scheme: string]: string[] }[] = [{ bearer: [] }, { signature: [] }];
+
+/** Codes any /v1 route can answer with before its handler runs. */
+export const TENANT_AUTH_ERRORS: ErrorCode[] = [
+  'API_KEY_MISSING', 'API_KEY_INVALID', 'API_KEY_EXPIRED', 'API_KEY_REVOKED', 'FORBIDDEN', 'IP_NOT_ALLOWED',
+  'SIGNATURE_MISSING', 'SIGNATURE_INVALID', 'SIGNATURE_EXPIRED', 'NONCE_REPLAYED', 'CONTENT_DIGEST_MISMATCH', 'REPLAY_STORE_UNAVAILABLE',
+];
+
 export const AUTH_ERRORS: ErrorCode[] = ['API_KEY_MISSING', 'API_KEY_INVALID', 'API_KEY_EXPIRED', 'API_KEY_REVOKED', 'FORBIDDEN'];
 
 export const PageQuery = Type.Object(

@@ -146,4 +146,9 @@ describe('client SDK', () => {
     expect((err as GatewayApiError).code).toBe('SIGNATURE_INVALID');
     expect((err as GatewayApiError).status).toBe(401);
   });
+
+  it('bounds request headers: an oversized header block is refused by the HTTP parser', async () => {
+    const res = await fetch(`${baseUrl}/v1/sentiment`, { method: 'POST', headers: { 'x-filler': 'a'.repeat(20_000) }, body: '{}' });
+    expect(res.status).toBe(431);
+  });
 });

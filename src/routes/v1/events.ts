@@ -4,7 +4,7 @@ import { tenantOf } from '../../../middleware/authenticate.js';
 import { EVENT_TYPES } from '../../../repositories/types.js';
 import type { Deps } from '../../deps.js';
 import type { App } from '../../http/app-type.js';
-import { AUTH_ERRORS, DateTime, closed, errorResponses } from '../common-schemas.js';
+import { TENANT_AUTH_ERRORS, TENANT_SECURITY, DateTime, closed, errorResponses } from '../common-schemas.js';
 
 const Ref = Type.String({ minLength: 1, maxLength: 128 });
 
@@ -28,11 +28,11 @@ export function registerEventRoutes(app: App, deps: Deps): void {
       schema: {
         tags: ['data'],
         summary: 'Ingest user-item interaction events; they feed the local recommender.',
-        security: [{ bearer: [] }],
+        security: TENANT_SECURITY,
         body: Type.Object({ events: Type.Array(Event, { minItems: 1, maxItems: 1000 }) }, closed),
         response: {
           202: Type.Object({ accepted: Type.Integer(), duplicates: Type.Integer() }),
-          ...errorResponses(...AUTH_ERRORS, 'PAYLOAD_TOO_LARGE'),
+          ...errorResponses(...TENANT_AUTH_ERRORS, 'PAYLOAD_TOO_LARGE'),
         },
       },
     },

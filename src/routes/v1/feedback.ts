@@ -3,7 +3,7 @@ import { tenantOf } from '../../../middleware/authenticate.js';
 import type { Deps } from '../../deps.js';
 import { GatewayError } from '../../errors.js';
 import type { App } from '../../http/app-type.js';
-import { AUTH_ERRORS, closed, errorResponses } from '../common-schemas.js';
+import { TENANT_AUTH_ERRORS, TENANT_SECURITY, closed, errorResponses } from '../common-schemas.js';
 
 export function registerFeedbackRoutes(app: App, deps: Deps): void {
   app.post(
@@ -12,7 +12,7 @@ export function registerFeedbackRoutes(app: App, deps: Deps): void {
       schema: {
         tags: ['data'],
         summary: 'Feedback on an earlier answer: the correct label or category, and/or a rating.',
-        security: [{ bearer: [] }],
+        security: TENANT_SECURITY,
         body: Type.Object(
           {
             request_id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
@@ -21,7 +21,7 @@ export function registerFeedbackRoutes(app: App, deps: Deps): void {
           },
           closed,
         ),
-        response: { 202: Type.Object({ accepted: Type.Boolean() }), ...errorResponses(...AUTH_ERRORS) },
+        response: { 202: Type.Object({ accepted: Type.Boolean() }), ...errorResponses(...TENANT_AUTH_ERRORS) },
       },
     },
     async (request, reply) => {

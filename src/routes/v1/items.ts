@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { tenantOf } from '../../../middleware/authenticate.js';
 import type { Deps } from '../../deps.js';
 import type { App } from '../../http/app-type.js';
-import { AUTH_ERRORS, closed, errorResponses } from '../common-schemas.js';
+import { TENANT_AUTH_ERRORS, TENANT_SECURITY, closed, errorResponses } from '../common-schemas.js';
 
 const Item = Type.Object(
   {
@@ -22,9 +22,9 @@ export function registerItemRoutes(app: App, deps: Deps): void {
       schema: {
         tags: ['data'],
         summary: 'Create or update catalogue items (title, category, attributes); later posts replace earlier ones.',
-        security: [{ bearer: [] }],
+        security: TENANT_SECURITY,
         body: Type.Object({ items: Type.Array(Item, { minItems: 1, maxItems: 1000 }) }, closed),
-        response: { 202: Type.Object({ accepted: Type.Integer() }), ...errorResponses(...AUTH_ERRORS, 'PAYLOAD_TOO_LARGE') },
+        response: { 202: Type.Object({ accepted: Type.Integer() }), ...errorResponses(...TENANT_AUTH_ERRORS, 'PAYLOAD_TOO_LARGE') },
       },
     },
     async (request, reply) => {

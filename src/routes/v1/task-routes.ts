@@ -6,7 +6,7 @@ import type { Deps } from '../../deps.js';
 import { GatewayError } from '../../errors.js';
 import type { App } from '../../http/app-type.js';
 import type { TenantScope } from '../../keys/key-service.js';
-import { AUTH_ERRORS, closed, errorResponses } from '../common-schemas.js';
+import { TENANT_AUTH_ERRORS, TENANT_SECURITY, closed, errorResponses } from '../common-schemas.js';
 
 export const TaskOptions = Type.Object(
   {
@@ -73,11 +73,11 @@ export function registerTaskRoutes(app: App, deps: Deps): void {
         schema: {
           tags: ['tasks'],
           summary: spec.summary,
-          security: [{ bearer: [] }],
+          security: TENANT_SECURITY,
           body: Body,
           response: {
             200: Answer,
-            ...errorResponses(...AUTH_ERRORS, 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_OPTION', 'PROVIDER_ERROR', 'NO_PROVIDER_AVAILABLE', 'PROVIDER_TIMEOUT'),
+            ...errorResponses(...TENANT_AUTH_ERRORS, 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_OPTION', 'PROVIDER_ERROR', 'NO_PROVIDER_AVAILABLE', 'PROVIDER_TIMEOUT'),
           },
         },
       },
