@@ -222,3 +222,30 @@ export interface InvalidationBus {
   subscribe(handler: (message: Invalidation) => void): void;
   close(): Promise<void>;
 }
+
+/** One sliding-window rule: at most `limit` hits per `windowMs` for `name`. */
+export interface RateRule {
+  name: string;
+  limit: number;
+  windowMs: number;
+}
+
+export interface RateDecision {
+  allowed: boolean;
+  /** The most restrictive rule's numbers (the one that refused, or the one with least room left). */
+  limit: number;
+  remaining: number;
+  /** Milliseconds until that rule's window ends. */
+  resetMs: number;
+  /** When refused: milliseconds until a retry can succeed. */
+  retryAfterMs: number;
+}
+
+/**
+ * Rate-limit counters. One call decides every rule of a request atomically: all admit and are counted, or the request
+ * is refused and nothing is counted. `group` keeps related rules together (one Redis Cluster slot).
+ */
+export interface RateLimitStore {
+  consume(group: string, rules: readonly RateRule[]): Promise<RateDecision>;
+  close(): Promise<void>;
+}

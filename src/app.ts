@@ -6,6 +6,7 @@ import Fastify, { type FastifyBaseLogger, type RawServerDefault } from 'fastify'
 import type { IncomingMessage } from 'node:http';
 import { adminAuth, signedBodylessRequests, tenantAuth, verifySignedBody } from '../middleware/authenticate.js';
 import { globalIpFilter } from '../middleware/ip-filter.js';
+import { rateLimit } from '../middleware/rate-limit.js';
 import { auditAdminMutations } from './audit/audit-hook.js';
 import type { Deps } from './deps.js';
 import type { App } from './http/app-type.js';
@@ -74,6 +75,7 @@ export async function buildApp(deps: Deps, logger: FastifyBaseLogger): Promise<A
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', tenantAuth(deps));
+      v1.addHook('onRequest', rateLimit(deps.config.rateLimits, deps.rateLimits));
       v1.addHook('preValidation', signedBodylessRequests(deps.nonces));
       registerTaskRoutes(v1 as App, deps);
       registerEventRoutes(v1 as App, deps);

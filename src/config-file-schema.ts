@@ -33,6 +33,14 @@ const OpenAiProvider = Type.Object(
 
 const IpList = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 1000 });
 
+const RateLimits = Type.Object(
+  {
+    per_second: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+    per_minute: Type.Optional(Type.Integer({ minimum: 1, maximum: 60_000_000 })),
+  },
+  { additionalProperties: false },
+);
+
 const LocalProvider = Type.Object({ type: Type.Literal('local') }, { additionalProperties: false });
 
 const ModelPrice = Type.Object(
@@ -63,6 +71,17 @@ export const ConfigFileSchema = Type.Object(
         {
           body_limit_bytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 10 * 1024 * 1024 })),
           max_header_bytes: Type.Optional(Type.Integer({ minimum: 4096, maximum: 65_536 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    rate_limits: Type.Optional(
+      Type.Object(
+        {
+          per_key: Type.Optional(RateLimits),
+          per_tenant: Type.Optional(RateLimits),
+          /** With Redis unreachable, each instance admits limit ÷ this many locally. */
+          fallback_instances: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
         },
         { additionalProperties: false },
       ),

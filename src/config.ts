@@ -25,11 +25,18 @@ export interface Config {
     ipRules: { allow: string[]; deny: string[] };
   };
   vault: VaultConfig | undefined;
+  rateLimits: RateLimitConfig;
   webhooks: { allowPrivateNetworks: boolean };
   providers: Record<string, ProviderConfig>;
   routing: Record<TaskName, string[]>;
   tasks: Record<TaskName, { timeoutMs: number }>;
   pricing: { models: Record<string, ModelPrice>; localPerRequestMicros: Record<TaskName, number> };
+}
+
+export interface RateLimitConfig {
+  perKey: { perSecond: number | undefined; perMinute: number | undefined };
+  perTenant: { perSecond: number | undefined; perMinute: number | undefined };
+  fallbackInstances: number;
 }
 
 export interface VaultConfig {
@@ -266,6 +273,11 @@ export function loadConfig(env: Env, file?: string | ConfigFile): Config {
     },
     security: { ...base.security, ipRules },
     vault,
+    rateLimits: {
+      perKey: { perSecond: content.rate_limits?.per_key?.per_second, perMinute: content.rate_limits?.per_key?.per_minute },
+      perTenant: { perSecond: content.rate_limits?.per_tenant?.per_second, perMinute: content.rate_limits?.per_tenant?.per_minute },
+      fallbackInstances: content.rate_limits?.fallback_instances ?? 2,
+    },
     providers,
     routing,
     tasks,

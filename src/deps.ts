@@ -5,12 +5,15 @@ import { buildProviders } from '../providers/factory.js';
 import { HttpClient } from '../providers/http.js';
 import type { Provider, SecretRef } from '../providers/provider.js';
 import { MemoryInvalidationBus } from '../repositories/memory/memory-invalidation-bus.js';
+import { FallbackRateLimitStore } from '../repositories/fallback-rate-limit-store.js';
 import { MemoryNonceStore } from '../repositories/memory/memory-nonce-store.js';
+import { MemoryRateLimitStore } from '../repositories/memory/memory-rate-limit-store.js';
 import { closeRedis, connectQuietly, createRedis } from '../repositories/redis/redis-client.js';
 import { RedisInvalidationBus } from '../repositories/redis/redis-invalidation-bus.js';
 import { RedisNonceStore } from '../repositories/redis/redis-nonce-store.js';
+import { RedisRateLimitStore } from '../repositories/redis/redis-rate-limit-store.js';
 import { openSqlRepositories } from '../repositories/sql/sql-repositories.js';
-import type { InvalidationBus, NonceStore, Repositories } from '../repositories/types.js';
+import type { InvalidationBus, NonceStore, RateLimitStore, Repositories } from '../repositories/types.js';
 import { AuditLog } from './audit/audit-log.js';
 import type { Config } from './config.js';
 import { TaskDispatcher } from './dispatch.js';
@@ -28,6 +31,7 @@ export interface Deps {
   dispatcher: TaskDispatcher;
   keys: KeyService;
   nonces: NonceStore;
+  rateLimits: RateLimitStore;
   audit: AuditLog;
   ipRules: CompiledIpRules;
   /** Set when REDIS_URL is: the request-path connection, for readiness. */
@@ -48,6 +52,7 @@ export interface DepsOverrides {
 interface HotState {
   redis: Redis | undefined;
   nonces: NonceStore;
+  rateLimits: RateLimitStore;
   bus: InvalidationBus;
   close(): Promise<void>;
 }
@@ -57,7 +62,7 @@ async function openHotState(config: Config, logger: FastifyBaseLogger): Promise<
   const url = config.storage.redisUrl;
   if (!url) {
     const nonces = new MemoryNonceStore();
-    return { redis: undefined, nonces, bus: new MemoryInvalidationBus(), close: () => nonces.close() };
+    return { redis: undefined, nonces, rateLimits: new MemoryRateLimitStore(), bus: new MemoryInvalidationBus(), close: () => nonces.close() };
   }
   const onError = (err: unknown) => logger.warn({ err: { message: (err as Error).message } }, 'redis connection problem');
   const redis = createRedis(url);
@@ -65,9 +70,15 @@ async function openHotState(config: Config, logger: FastifyBaseLogger): Promise<
   const subscriber = createRedis(url, { enableOfflineQueue: true, commandTimeout: undefined });
   await Promise.all([connectQuietly(redis, onError), connectQuietly(subscriber, onError)]);
   const bus = new RedisInvalidationBus(redis, subscriber, onError);
+  const rateLimits = new FallbackRateLimitStore(new RedisRateLimitStore(redis), config.rateLimits.fallbackInstances, (degraded) =>
+    degraded
+      ? logger.warn({ instances: config.rateLimits.fallbackInstances }, 'rate limits enforced locally: redis unavailable')
+      : logger.info('rate limits shared through redis again'),
+  );
   return {
     redis,
     nonces: new RedisNonceStore(redis),
+    rateLimits,
     bus,
     async close() {
       await bus.close();
@@ -137,6 +148,7 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     dispatcher: new TaskDispatcher(config, providers),
     keys,
     nonces: hot.nonces,
+    rateLimits: hot.rateLimits,
     audit,
     ipRules: compileIpRules(config.security.ipRules),
     redis: hot.redis,

@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresAvailable, postgresDatabase } from '../helpers/databases.js';
+import { REDIS_URL, redisAvailable, startOwnRedis, type OwnRedis } from '../helpers/redis.js';
+import { createTenantWithKey, startTestApp, type TestApp } from '../helpers/test-app.js';
+
+const sentiment = (t: TestApp, auth: Record<string, string>) =>
+  t.app.inject({ method: 'POST', url: '/v1/sentiment', headers: auth, payload: { text: 'fine' } });
+
+/** Waits out the last seconds of a minute so a burst stays inside one fixed window. */
+async function awayFromMinuteEdge(): Promise<void> {
+  const intoMinute = Date.now() % 60_000;
+  if (intoMinute > 50_000) await new Promise((r) => setTimeout(r, 60_000 - intoMinute + 50));
+}
+
+describe('rate limits (embedded)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ file: { rate_limits: { per_key: { per_minute: 5 }, per_tenant: { per_minute: 8 } } } });
+  });
+  afterAll(() => t.close());
+
+  it('per key, then per tenant; 429 RATE_LIMITED with Retry-After and RateLimit-* headers', async () => {
+    await awayFromMinuteEdge();
+    const a = await createTenantWithKey(t, { name: 'Limited' });
+    const first = await sentiment(t, a.auth);
+    expect(first.headers['ratelimit-limit']).toBe('5');
+    expect(first.headers['ratelimit-remaining']).toBe('4');
+    expect(Number(first.headers['ratelimit-reset'])).toBeGreaterThan(0);
+    for (let i = 0; i < 4; i++) expect((await sentiment(t, a.auth)).statusCode).toBe(200);
+    const limited = await sentiment(t, a.auth);
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error.code).toBe('RATE_LIMITED');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.headers['ratelimit-remaining']).toBe('0');
+
+    // A second key of the same tenant has its own 5, but the tenant's 8 caps both.
+    const second = await t.app.inject({ method: 'POST', url: `/admin/tenants/${a.tenantId}/keys`, headers: { authorization: `Bearer ${t.adminKey}` }, payload: { name: 'second' } });
+    const auth2 = { authorization: `Bearer ${second.json().secret}` };
+    const results = [];
+    for (let i = 0; i < 5; i++) results.push((await sentiment(t, auth2)).statusCode);
+    expect(results).toEqual([200, 200, 200, 429, 429]);
+  });
+});
+
+const shared = (await postgresAvailable()) && (await redisAvailable());
+
+describe.skipIf(!shared)('rate limits across two instances sharing Redis', () => {
+  const db = postgresDatabase();
+  let a: TestApp;
+  let b: TestApp;
+  const file = { rate_limits: { per_key: { per_minute: 100 } } };
+  beforeAll(async () => {
+    a = await startTestApp({ env: { REDIS_URL, LOG_LEVEL: 'warn' }, file, overrides: { repos: await db.open() } });
+    b = await startTestApp({ env: { REDIS_URL, LOG_LEVEL: 'warn' }, file, overrides: { repos: await db.open() } });
+  });
+  afterAll(async () => {
+    await Promise.all([a?.close(), b?.close()]);
+    await db.cleanup();
+  });
+
+  it('200 concurrent clients, 1 000 requests in one window: exactly 100 admitted, 900 × 429 with Retry-After', async () => {
+    const k = await createTenantWithKey(a, { name: 'Burst' });
+    await awayFromMinuteEdge();
+    let next = 0;
+    const statuses: number[] = [];
+    let withRetryAfter = 0;
+    await Promise.all(
+      Array.from({ length: 200 }, async (_, client) => {
+        while (next < 1000) {
+          next++;
+          const res = await sentiment(client % 2 ? a : b, k.auth);
+          statuses.push(res.statusCode);
+          if (res.statusCode === 429 && Number(res.headers['retry-after']) > 0) withRetryAfter++;
+        }
+      }),
+    );
+    expect(statuses).toHaveLength(1000);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(100);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(900);
+    expect(withRetryAfter).toBe(900);
+  });
+});
+
+describe('rate limits when Redis dies', () => {
+  let redis: OwnRedis;
+  let t: TestApp;
+  beforeAll(async () => {
+    redis = await startOwnRedis();
+    t = await startTestApp({ env: { REDIS_URL: redis.url }, file: { rate_limits: { per_key: { per_minute: 10 }, fallback_instances: 2 } } });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await redis?.kill();
+  });
+
+  it('keeps serving within limit ÷ instances, enforced locally', async () => {
+    await awayFromMinuteEdge();
+    const k = await createTenantWithKey(t, { name: 'Fallback' });
+    expect((await sentiment(t, k.auth)).headers['ratelimit-limit']).toBe('10');
+    await redis.kill();
+    const statuses = [];
+    for (let i = 0; i < 8; i++) statuses.push((await sentiment(t, k.auth)).statusCode);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+    expect(t.logs.some((l) => l.includes('rate limits enforced locally'))).toBe(true);
+  });
+});
