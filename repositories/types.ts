@@ -187,10 +187,48 @@ export interface AuditRepository {
   walk(afterSeq: number, limit: number): Promise<AuditRecord[]>;
 }
 
+/** One finished task request, as billed. */
+export interface UsageRecord {
+  event_id: string;
+  tenant_id: string;
+  key_id: string | null;
+  request_id: string;
+  task: string;
+  provider: string | null;
+  model: string | null;
+  status: number;
+  input_tokens: number;
+  output_tokens: number;
+  latency_ms: number;
+  /** The prices applied: per-million token prices, or a per-request price, in micros. */
+  unit_price: Record<string, number>;
+  cost_micros: number;
+  pricing_version: string;
+  occurred_at: Date;
+}
+
+export type UsageGroup = 'day' | 'task' | 'provider' | 'key';
+
+export interface UsageTotals {
+  group: string;
+  requests: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_micros: number;
+}
+
+export interface UsageRepository {
+  /** Appends rows; an event id already present is skipped, not an error. Returns how many were new. */
+  insertMany(rows: readonly UsageRecord[]): Promise<number>;
+  summarize(tenantId: string, range: { from: Date; to: Date }, groupBy: UsageGroup): Promise<UsageTotals[]>;
+  count(filter: { tenant_id?: string }): Promise<number>;
+}
+
 export interface Repositories {
   tenants: TenantRepository;
   keys: ApiKeyRepository;
   audit: AuditRepository;
+  usage: UsageRepository;
   interactions: InteractionRepository;
   feedback: FeedbackRepository;
   /** Cheap round trip for readiness checks. */

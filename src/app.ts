@@ -25,6 +25,8 @@ import { registerEventRoutes } from './routes/v1/events.js';
 import { registerFeedbackRoutes } from './routes/v1/feedback.js';
 import { registerItemRoutes } from './routes/v1/items.js';
 import { registerTaskRoutes } from './routes/v1/task-routes.js';
+import { registerUsageRoutes } from './routes/v1/usage.js';
+import { registerAdminUsageRoutes } from './routes/admin/usage.js';
 
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -81,6 +83,7 @@ export async function buildApp(deps: Deps, logger: FastifyBaseLogger): Promise<A
       registerEventRoutes(v1 as App, deps);
       registerItemRoutes(v1 as App, deps);
       registerFeedbackRoutes(v1 as App, deps);
+      registerUsageRoutes(v1 as App, deps);
     },
     { prefix: '/v1' },
   );
@@ -99,6 +102,7 @@ export async function buildApp(deps: Deps, logger: FastifyBaseLogger): Promise<A
       registerKeyRoutes(admin as App, deps);
       registerAdminKeyRoutes(admin as App, deps);
       registerAuditRoutes(admin as App, deps);
+      registerAdminUsageRoutes(admin as App, deps);
     },
     { prefix: '/admin' },
   );

@@ -15,6 +15,8 @@ import { RedisRateLimitStore } from '../repositories/redis/redis-rate-limit-stor
 import { openSqlRepositories } from '../repositories/sql/sql-repositories.js';
 import type { InvalidationBus, NonceStore, RateLimitStore, Repositories } from '../repositories/types.js';
 import { AuditLog } from './audit/audit-log.js';
+import { LedgerWriter } from './billing/ledger-writer.js';
+import { pricingVersion } from './billing/pricing.js';
 import type { Config } from './config.js';
 import { TaskDispatcher } from './dispatch.js';
 import { KeyService } from './keys/key-service.js';
@@ -33,6 +35,10 @@ export interface Deps {
   nonces: NonceStore;
   rateLimits: RateLimitStore;
   audit: AuditLog;
+  /** Usage rows, batched into the ledger. */
+  ledger: LedgerWriter;
+  /** Names the price table in every ledger row. */
+  pricingVersion: string;
   ipRules: CompiledIpRules;
   /** Set when REDIS_URL is: the request-path connection, for readiness. */
   redis: Redis | undefined;
@@ -116,6 +122,7 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
   const http = new HttpClient({ maxConnectionsPerOrigin: 64, connectionsByOrigin, connectTimeoutMs: 5_000, ioTimeoutMs: 120_000 });
   const providers = buildProviders(config.providers, { http, interactions: repos.interactions, secrets });
   const audit = new AuditLog(repos.audit, clock);
+  const ledger = new LedgerWriter(repos.usage, logger);
   const keys = new KeyService({
     keys: repos.keys,
     tenants: repos.tenants,
@@ -150,11 +157,14 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     nonces: hot.nonces,
     rateLimits: hot.rateLimits,
     audit,
+    ledger,
+    pricingVersion: pricingVersion(config.pricing),
     ipRules: compileIpRules(config.security.ipRules),
     redis: hot.redis,
     secrets,
     generatedAdminKey: config.security.adminKey ? undefined : bootstrap?.secret,
     async close() {
+      await ledger.close();
       await secrets?.close();
       await Promise.allSettled([...providers.values()].map((p) => p.close?.()));
       await http.close();

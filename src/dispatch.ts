@@ -2,7 +2,7 @@ import { Compile } from 'typebox/compile';
 import { ProviderError, type Provider, type ProviderOutput } from '../providers/provider.js';
 import { TASK_SCHEMAS, TASKS, type TaskInput, type TaskName } from '../providers/task-schemas.js';
 import type { Tenant } from '../repositories/types.js';
-import { costMicros } from './billing/pricing.js';
+import { costMicros, unitPrice } from './billing/pricing.js';
 import type { Config } from './config.js';
 import { GatewayError } from './errors.js';
 
@@ -20,6 +20,7 @@ export interface Attempt {
 export interface DispatchResult<T extends TaskName = TaskName> extends ProviderOutput<T> {
   provider: string;
   cost_micros: number;
+  unit_price: Record<string, number>;
   attempts: Attempt[];
 }
 
@@ -82,8 +83,9 @@ export class TaskDispatcher {
           throw new ProviderError(provider.name, 'invalid_output', `${provider.name} returned a ${task} result outside the schema`);
         }
         attempts.push({ provider: provider.name, outcome: 'ok', ms: performance.now() - started });
-        const cost = costMicros(this.config.pricing, { provider: provider.name, kind: provider.kind, model: output.model, task, usage: output.usage });
-        return { ...output, provider: provider.name, cost_micros: cost, attempts };
+        const priced = { provider: provider.name, kind: provider.kind, model: output.model, task, usage: output.usage };
+        const cost = costMicros(this.config.pricing, priced);
+        return { ...output, provider: provider.name, cost_micros: cost, unit_price: unitPrice(this.config.pricing, priced), attempts };
       } catch (err) {
         const failure = asProviderError(provider.name, err);
         attempts.push({ provider: provider.name, outcome: failure.failure, ms: performance.now() - started });

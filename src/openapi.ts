@@ -29,6 +29,7 @@ export function openApiOptions(): FastifyDynamicSwaggerOptions {
         { name: 'tasks', description: 'AI tasks answered by the configured providers' },
         { name: 'data', description: 'Events, catalogue items and feedback from the tenant' },
         { name: 'admin', description: 'Tenants, keys, IP rules and the audit log (admin keys; each route lists the roles it admits)' },
+        { name: 'billing', description: 'Usage from the ledger' },
         { name: 'operations', description: 'Health' },
       ],
       components: {

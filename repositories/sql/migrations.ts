@@ -92,6 +92,29 @@ const SECURITY = [
     for each row execute function audit_log_append_only()`,
 ];
 
+/** Usage metering: one row per finished task request, idempotent on the event id. */
+const USAGE = [
+  `create table usage_ledger (
+    event_id text primary key,
+    tenant_id text not null,
+    key_id text,
+    request_id text not null,
+    task text not null,
+    provider text,
+    model text,
+    status integer not null,
+    input_tokens integer not null default 0,
+    output_tokens integer not null default 0,
+    latency_ms double precision not null,
+    unit_price jsonb not null,
+    cost_micros bigint not null,
+    pricing_version text not null,
+    occurred_at timestamptz not null
+  )`,
+  `create index usage_ledger_tenant_time on usage_ledger (tenant_id, occurred_at)`,
+  `create index usage_ledger_time on usage_ledger (occurred_at, event_id)`,
+];
+
 /** Append only: a released migration is never edited; add a new one. Same SQL on PGlite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_core': {
@@ -102,6 +125,11 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_security': {
     async up(db: Kysely<unknown>) {
       for (const statement of SECURITY) await sql.raw(statement).execute(db);
+    },
+  },
+  '0003_usage': {
+    async up(db: Kysely<unknown>) {
+      for (const statement of USAGE) await sql.raw(statement).execute(db);
     },
   },
 };

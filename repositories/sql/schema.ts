@@ -80,6 +80,24 @@ export interface FeedbackTable {
   created_at: Timestamp;
 }
 
+export interface UsageLedgerTable {
+  event_id: string;
+  tenant_id: string;
+  key_id: string | null;
+  request_id: string;
+  task: string;
+  provider: string | null;
+  model: string | null;
+  status: number;
+  input_tokens: number;
+  output_tokens: number;
+  latency_ms: number;
+  unit_price: Json<Record<string, number>>;
+  cost_micros: ColumnType<string | number, number, never>;
+  pricing_version: string;
+  occurred_at: Timestamp;
+}
+
 export interface Database {
   tenants: TenantsTable;
   api_keys: ApiKeysTable;
@@ -87,4 +105,5 @@ export interface Database {
   items: ItemsTable;
   feedback: FeedbackTable;
   audit_log: AuditLogTable;
+  usage_ledger: UsageLedgerTable;
 }

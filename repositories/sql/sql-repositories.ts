@@ -5,6 +5,7 @@ import { migrate, openDatabase, ping, type DatabaseOptions } from './database.js
 import { SqlFeedbackRepository } from './feedback-repository.js';
 import { SqlInteractionRepository } from './interaction-repository.js';
 import { SqlTenantRepository } from './tenant-repository.js';
+import { SqlUsageRepository } from './usage-repository.js';
 
 /** Opens PGlite or PostgreSQL, runs the migrations, and returns every repository over that one database. */
 export async function openSqlRepositories(options: DatabaseOptions): Promise<Repositories & { kind: 'pglite' | 'postgres' }> {
@@ -20,6 +21,7 @@ export async function openSqlRepositories(options: DatabaseOptions): Promise<Rep
     tenants: new SqlTenantRepository(db),
     keys: new SqlApiKeyRepository(db),
     audit: new SqlAuditRepository(db),
+    usage: new SqlUsageRepository(db),
     interactions: new SqlInteractionRepository(db),
     feedback: new SqlFeedbackRepository(db),
     ping: () => ping(db),

@@ -1,17 +1,39 @@
+import { createHash } from 'node:crypto';
 import type { TokenUsage } from '../../providers/provider.js';
 import type { TaskName } from '../../providers/task-schemas.js';
 import type { Config } from '../config.js';
 
-/** Cost of one answer in micro-units: per-request price for local models, per-token prices for vendors. */
-export function costMicros(
-  pricing: Config['pricing'],
-  answer: { provider: string; kind: string; model: string; task: TaskName; usage: TokenUsage },
-): number {
-  if (answer.kind === 'local') return pricing.localPerRequestMicros[answer.task];
+export interface PricedAnswer {
+  provider: string;
+  kind: string;
+  model: string;
+  task: TaskName;
+  usage: TokenUsage;
+}
+
+/** The prices that apply to an answer, in micros: per request for local models, per million tokens for vendors. */
+export function unitPrice(pricing: Config['pricing'], answer: Omit<PricedAnswer, 'usage'>): Record<string, number> {
+  if (answer.kind === 'local') return { per_request_micros: pricing.localPerRequestMicros[answer.task] };
   const price = pricing.models[`${answer.provider}/${answer.model}`];
-  if (!price) return 0;
+  return {
+    input_per_million_micros: price?.inputPerMillionMicros ?? 0,
+    output_per_million_micros: price?.outputPerMillionMicros ?? 0,
+  };
+}
+
+/** Cost of one answer in micro-units. */
+export function costMicros(pricing: Config['pricing'], answer: PricedAnswer): number {
+  const price = unitPrice(pricing, answer);
+  if (price.per_request_micros !== undefined) return price.per_request_micros;
   return Math.round(
-    (answer.usage.input_tokens * price.inputPerMillionMicros + answer.usage.output_tokens * price.outputPerMillionMicros) /
+    (answer.usage.input_tokens * price.input_per_million_micros! + answer.usage.output_tokens * price.output_per_million_micros!) /
       1_000_000,
   );
+}
+
+/** Names the price table a ledger row was priced with: the first 12 hex of its SHA-256. */
+export function pricingVersion(pricing: Config['pricing']): string {
+  const sorted = (v: unknown): unknown =>
+    v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, sorted(x)])) : v;
+  return createHash('sha256').update(JSON.stringify(sorted(pricing))).digest('hex').slice(0, 12);
 }

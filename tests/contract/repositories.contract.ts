@@ -122,6 +122,26 @@ export function repositoryContract(database: () => TestDatabase): void {
       expect(await repos.feedback.listForRequest(u, 'req_1')).toEqual([]);
     });
 
+    it('keeps one ledger row per usage event id and sums usage by day, task, provider and key', async () => {
+      const t = (await repos.tenants.create({ name: 'Metered' })).id;
+      const row = (event_id: string, task: string, provider: string, when: string, cost: number) => ({
+        event_id, tenant_id: t, key_id: 'key_a', request_id: `req_${event_id}`, task, provider, model: 'm', status: 200,
+        input_tokens: 10, output_tokens: 5, latency_ms: 1.5, unit_price: { per_request_micros: cost }, cost_micros: cost,
+        pricing_version: 'v1', occurred_at: at(when),
+      });
+      for (let i = 0; i < 5; i++) await repos.usage.insertMany([row('use_same', 'sentiment', 'local', '2026-03-01T10:00:00Z', 7)]);
+      expect(await repos.usage.count({ tenant_id: t })).toBe(1);
+      expect(await repos.usage.insertMany([row('use_same', 'sentiment', 'local', '2026-03-01T10:00:00Z', 7), row('use_2', 'categorize', 'openai', '2026-03-02T23:59:59Z', 100)])).toBe(1);
+      await repos.usage.insertMany([row('use_3', 'categorize', 'openai', '2026-04-01T00:00:00Z', 1000)]);
+      const march = { from: at('2026-03-01T00:00:00Z'), to: at('2026-04-01T00:00:00Z') };
+      expect(await repos.usage.summarize(t, march, 'day')).toEqual([
+        { group: '2026-03-01', requests: 1, input_tokens: 10, output_tokens: 5, cost_micros: 7 },
+        { group: '2026-03-02', requests: 1, input_tokens: 10, output_tokens: 5, cost_micros: 100 },
+      ]);
+      expect((await repos.usage.summarize(t, march, 'provider')).map((r) => [r.group, r.cost_micros])).toEqual([['local', 7], ['openai', 100]]);
+      expect((await repos.usage.summarize(t, march, 'key')).map((r) => r.requests)).toEqual([2]);
+    });
+
     it('answers ping', async () => {
       await expect(repos.ping()).resolves.toBeUndefined();
     });

@@ -1,10 +1,13 @@
 import type { FastifyReply } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import { Type } from 'typebox';
 import { TASK_SCHEMAS, type TaskInput, type TaskName } from '../../../providers/task-schemas.js';
 import { tenantOf } from '../../../middleware/authenticate.js';
+import type { DispatchResult } from '../../dispatch.js';
 import type { Deps } from '../../deps.js';
 import { GatewayError } from '../../errors.js';
 import type { App } from '../../http/app-type.js';
+import { toGatewayError } from '../../http/error-handler.js';
 import type { TenantScope } from '../../keys/key-service.js';
 import { TENANT_AUTH_ERRORS, TENANT_SECURITY, closed, errorResponses } from '../common-schemas.js';
 
@@ -83,17 +86,42 @@ export function registerTaskRoutes(app: App, deps: Deps): void {
       },
       async (request, reply) => {
         const started = performance.now();
-        const { tenant } = tenantOf(request);
+        const { tenant, key } = tenantOf(request);
         const { options, ...taskInput } = request.body as TaskInput & { options?: { providers?: string[]; timeout_ms?: number } };
-        spec.check?.(taskInput);
-        const out = await deps.dispatcher.run({
-          task: spec.task,
-          input: taskInput,
-          tenant,
-          requestId: request.id,
-          options: options ?? {},
-          clientSignal: clientSignal(reply),
-        });
+        const record = (status: number, out?: DispatchResult) =>
+          deps.ledger.append({
+            event_id: `use_${randomUUID().replaceAll('-', '')}`,
+            tenant_id: tenant.id,
+            key_id: key.id,
+            request_id: request.id,
+            task: spec.task,
+            provider: out?.provider ?? null,
+            model: out?.model ?? null,
+            status,
+            input_tokens: out?.usage.input_tokens ?? 0,
+            output_tokens: out?.usage.output_tokens ?? 0,
+            latency_ms: Math.round((performance.now() - started) * 100) / 100,
+            unit_price: out?.unit_price ?? {},
+            cost_micros: out?.cost_micros ?? 0,
+            pricing_version: deps.pricingVersion,
+            occurred_at: deps.clock(),
+          });
+        let out: DispatchResult;
+        try {
+          spec.check?.(taskInput);
+          out = await deps.dispatcher.run({
+            task: spec.task,
+            input: taskInput,
+            tenant,
+            requestId: request.id,
+            options: options ?? {},
+            clientSignal: clientSignal(reply),
+          });
+        } catch (err) {
+          record(toGatewayError(err).statusCode);
+          throw err;
+        }
+        record(200, out);
         request.log.info({ task: spec.task, provider: out.provider, attempts: out.attempts }, 'task answered');
         void reply.header('x-gateway-provider', out.provider).header('x-gateway-cache', 'BYPASS');
         return {

@@ -1,0 +1,56 @@
+import { sql, type Kysely } from 'kysely';
+import type { UsageGroup, UsageRecord, UsageRepository, UsageTotals } from '../types.js';
+import type { Database } from './schema.js';
+
+const GROUP_COLUMN: Record<UsageGroup, ReturnType<typeof sql<string>>> = {
+  day: sql<string>`to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD')`,
+  task: sql<string>`task`,
+  provider: sql<string>`coalesce(provider, 'none')`,
+  key: sql<string>`coalesce(key_id, 'none')`,
+};
+
+export class SqlUsageRepository implements UsageRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insertMany(rows: readonly UsageRecord[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const result = await this.db
+      .insertInto('usage_ledger')
+      .values(rows.map((r) => ({ ...r, unit_price: JSON.stringify(r.unit_price) })))
+      .onConflict((oc) => oc.column('event_id').doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0);
+  }
+
+  async summarize(tenantId: string, range: { from: Date; to: Date }, groupBy: UsageGroup): Promise<UsageTotals[]> {
+    const group = GROUP_COLUMN[groupBy];
+    const rows = await this.db
+      .selectFrom('usage_ledger')
+      .select([
+        group.as('group'),
+        sql<string>`count(*)`.as('requests'),
+        sql<string>`coalesce(sum(input_tokens), 0)`.as('input_tokens'),
+        sql<string>`coalesce(sum(output_tokens), 0)`.as('output_tokens'),
+        sql<string>`coalesce(sum(cost_micros), 0)`.as('cost_micros'),
+      ])
+      .where('tenant_id', '=', tenantId)
+      .where('occurred_at', '>=', range.from)
+      .where('occurred_at', '<', range.to)
+      .groupBy(group)
+      .orderBy(group)
+      .execute();
+    return rows.map((r) => ({
+      group: r.group,
+      requests: Number(r.requests),
+      input_tokens: Number(r.input_tokens),
+      output_tokens: Number(r.output_tokens),
+      cost_micros: Number(r.cost_micros),
+    }));
+  }
+
+  async count(filter: { tenant_id?: string }): Promise<number> {
+    let query = this.db.selectFrom('usage_ledger').select(sql<string>`count(*)`.as('n'));
+    if (filter.tenant_id) query = query.where('tenant_id', '=', filter.tenant_id);
+    return Number((await query.executeTakeFirstOrThrow()).n);
+  }
+}
