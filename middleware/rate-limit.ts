@@ -3,13 +3,14 @@ import type { RateDecision, RateLimitStore, RateRule } from '../repositories/typ
 import type { RateLimitConfig } from '../src/config.js';
 import { GatewayError } from '../src/errors.js';
 
-function rulesFor(config: RateLimitConfig, keyId: string): RateRule[] {
+/** The tenant's own requests_per_minute (set with its quota) replaces the configured per-tenant minute limit. */
+function rulesFor(config: RateLimitConfig, keyId: string, tenantPerMinute: number | undefined): RateRule[] {
   const rules: RateRule[] = [];
   const add = (name: string, limit: number | undefined, windowMs: number) => limit && rules.push({ name, limit, windowMs });
   add(`key:${keyId}:s`, config.perKey.perSecond, 1_000);
   add(`key:${keyId}:m`, config.perKey.perMinute, 60_000);
   add('tenant:s', config.perTenant.perSecond, 1_000);
-  add('tenant:m', config.perTenant.perMinute, 60_000);
+  add('tenant:m', tenantPerMinute ?? config.perTenant.perMinute, 60_000);
   return rules;
 }
 
@@ -27,11 +28,12 @@ export function rateLimitHeaders(d: RateDecision): Record<string, string> {
  * atomic step; a refused request is not counted and gets 429 RATE_LIMITED with Retry-After.
  */
 export function rateLimit(config: RateLimitConfig, store: RateLimitStore) {
-  const enabled = [config.perKey.perSecond, config.perKey.perMinute, config.perTenant.perSecond, config.perTenant.perMinute].some(Boolean);
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const principal = request.principal;
-    if (!enabled || principal?.kind !== 'tenant') return;
-    const decision = await store.consume(principal.tenant.id, rulesFor(config, principal.key.id));
+    if (principal?.kind !== 'tenant') return;
+    const rules = rulesFor(config, principal.key.id, principal.tenant.quota.requests_per_minute);
+    if (rules.length === 0) return;
+    const decision = await store.consume(principal.tenant.id, rules);
     const headers = rateLimitHeaders(decision);
     if (!decision.allowed) {
       throw new GatewayError('RATE_LIMITED', `Rate limit of ${decision.limit} exceeded; retry later.`, {

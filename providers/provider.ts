@@ -23,6 +23,8 @@ export interface Provider {
   readonly name: string;
   readonly kind: string;
   readonly tasks: ReadonlySet<TaskName>;
+  /** The model a task would be sent to (for pricing estimates); absent for providers priced per request. */
+  modelFor?(task: TaskName): string;
   run<T extends TaskName>(task: T, input: TaskInput<T>, ctx: ProviderContext): Promise<ProviderOutput<T>>;
   close?(): Promise<void>;
 }

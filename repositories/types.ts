@@ -19,8 +19,14 @@ export interface Tenant {
   metadata: Record<string, string>;
   /** Addresses and CIDRs; deny wins, then a non-empty allow list must match. */
   ip_rules: IpRules;
+  /** Limits per period; an absent entry is no limit. */
+  quota: TenantQuota;
   created_at: Date;
 }
+
+export const QUOTA_NAMES = ['requests_per_minute', 'requests_per_day', 'requests_per_month', 'tokens_per_month', 'cost_micros_per_month'] as const;
+export type QuotaName = (typeof QUOTA_NAMES)[number];
+export type TenantQuota = Partial<Record<QuotaName, number>>;
 
 export interface IpRules {
   allow: string[];
@@ -33,7 +39,7 @@ export interface NewTenant {
   metadata?: Record<string, string>;
 }
 
-export type TenantPatch = Partial<Pick<Tenant, 'name' | 'status' | 'allowed_providers' | 'metadata' | 'ip_rules'>>;
+export type TenantPatch = Partial<Pick<Tenant, 'name' | 'status' | 'allowed_providers' | 'metadata' | 'ip_rules' | 'quota'>>;
 
 export interface TenantRepository {
   create(tenant: NewTenant): Promise<Tenant>;
@@ -217,11 +223,36 @@ export interface UsageTotals {
   cost_micros: number;
 }
 
+export interface QuotaCounter {
+  /** Counter key within the tenant's group, e.g. `requests:m:2026-11`. */
+  key: string;
+  limit: number;
+  amount: number;
+  ttlSeconds: number;
+}
+
+export type ReserveOutcome = { status: 'reserved' } | { status: 'exceeded'; key: string; used: number } | { status: 'unseeded' };
+
+/**
+ * Hard-quota counters. `reserve` checks every counter and adds the amounts only if all fit (atomic); `settle` corrects
+ * a reservation to the actual usage. `marker` says the counters of a period were seeded from the ledger.
+ */
+export interface QuotaStore {
+  reserve(group: string, marker: string, counters: readonly QuotaCounter[]): Promise<ReserveOutcome>;
+  settle(group: string, deltas: readonly { key: string; delta: number; ttlSeconds: number }[]): Promise<void>;
+  /** Sets counters that do not exist yet (existing ones hold newer truth), then the marker. */
+  seed(group: string, marker: string, values: readonly { key: string; value: number; ttlSeconds: number }[]): Promise<void>;
+  read(group: string, keys: readonly string[]): Promise<number[]>;
+  forget(group: string, keys: readonly string[]): Promise<void>;
+}
+
 export interface UsageRepository {
   /** Appends rows; an event id already present is skipped, not an error. Returns how many were new. */
   insertMany(rows: readonly UsageRecord[]): Promise<number>;
   summarize(tenantId: string, range: { from: Date; to: Date }, groupBy: UsageGroup): Promise<UsageTotals[]>;
   count(filter: { tenant_id?: string }): Promise<number>;
+  /** Requests, tokens and cost of a tenant since `from` (for seeding quota counters). */
+  totalsSince(tenantId: string, from: Date): Promise<{ requests: number; tokens: number; cost_micros: number }>;
 }
 
 export interface Repositories {

@@ -26,6 +26,8 @@ import { registerFeedbackRoutes } from './routes/v1/feedback.js';
 import { registerItemRoutes } from './routes/v1/items.js';
 import { registerTaskRoutes } from './routes/v1/task-routes.js';
 import { registerUsageRoutes } from './routes/v1/usage.js';
+import { registerQuotaStatusRoutes } from './routes/v1/quota.js';
+import { registerQuotaRoutes } from './routes/admin/quota.js';
 import { registerAdminUsageRoutes } from './routes/admin/usage.js';
 
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -84,6 +86,7 @@ export async function buildApp(deps: Deps, logger: FastifyBaseLogger): Promise<A
       registerItemRoutes(v1 as App, deps);
       registerFeedbackRoutes(v1 as App, deps);
       registerUsageRoutes(v1 as App, deps);
+      registerQuotaStatusRoutes(v1 as App, deps);
     },
     { prefix: '/v1' },
   );
@@ -103,6 +106,7 @@ export async function buildApp(deps: Deps, logger: FastifyBaseLogger): Promise<A
       registerAdminKeyRoutes(admin as App, deps);
       registerAuditRoutes(admin as App, deps);
       registerAdminUsageRoutes(admin as App, deps);
+      registerQuotaRoutes(admin as App, deps);
     },
     { prefix: '/admin' },
   );

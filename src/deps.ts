@@ -7,16 +7,19 @@ import type { Provider, SecretRef } from '../providers/provider.js';
 import { MemoryInvalidationBus } from '../repositories/memory/memory-invalidation-bus.js';
 import { FallbackRateLimitStore } from '../repositories/fallback-rate-limit-store.js';
 import { MemoryNonceStore } from '../repositories/memory/memory-nonce-store.js';
+import { MemoryQuotaStore } from '../repositories/memory/memory-quota-store.js';
 import { MemoryRateLimitStore } from '../repositories/memory/memory-rate-limit-store.js';
 import { closeRedis, connectQuietly, createRedis } from '../repositories/redis/redis-client.js';
 import { RedisInvalidationBus } from '../repositories/redis/redis-invalidation-bus.js';
 import { RedisNonceStore } from '../repositories/redis/redis-nonce-store.js';
+import { RedisQuotaStore } from '../repositories/redis/redis-quota-store.js';
 import { RedisRateLimitStore } from '../repositories/redis/redis-rate-limit-store.js';
 import { openSqlRepositories } from '../repositories/sql/sql-repositories.js';
-import type { InvalidationBus, NonceStore, RateLimitStore, Repositories } from '../repositories/types.js';
+import type { InvalidationBus, NonceStore, QuotaStore, RateLimitStore, Repositories } from '../repositories/types.js';
 import { AuditLog } from './audit/audit-log.js';
 import { LedgerWriter } from './billing/ledger-writer.js';
 import { pricingVersion } from './billing/pricing.js';
+import { QuotaService } from './billing/quota-service.js';
 import type { Config } from './config.js';
 import { TaskDispatcher } from './dispatch.js';
 import { KeyService } from './keys/key-service.js';
@@ -35,6 +38,7 @@ export interface Deps {
   nonces: NonceStore;
   rateLimits: RateLimitStore;
   audit: AuditLog;
+  quotas: QuotaService;
   /** Usage rows, batched into the ledger. */
   ledger: LedgerWriter;
   /** Names the price table in every ledger row. */
@@ -59,6 +63,7 @@ interface HotState {
   redis: Redis | undefined;
   nonces: NonceStore;
   rateLimits: RateLimitStore;
+  quotas: QuotaStore;
   bus: InvalidationBus;
   close(): Promise<void>;
 }
@@ -68,7 +73,14 @@ async function openHotState(config: Config, logger: FastifyBaseLogger): Promise<
   const url = config.storage.redisUrl;
   if (!url) {
     const nonces = new MemoryNonceStore();
-    return { redis: undefined, nonces, rateLimits: new MemoryRateLimitStore(), bus: new MemoryInvalidationBus(), close: () => nonces.close() };
+    return {
+      redis: undefined,
+      nonces,
+      rateLimits: new MemoryRateLimitStore(),
+      quotas: new MemoryQuotaStore(),
+      bus: new MemoryInvalidationBus(),
+      close: () => nonces.close(),
+    };
   }
   const onError = (err: unknown) => logger.warn({ err: { message: (err as Error).message } }, 'redis connection problem');
   const redis = createRedis(url);
@@ -85,6 +97,8 @@ async function openHotState(config: Config, logger: FastifyBaseLogger): Promise<
     redis,
     nonces: new RedisNonceStore(redis),
     rateLimits,
+    // Hard quotas have no fallback: with Redis away they fail closed (503 QUOTA_STORE_UNAVAILABLE).
+    quotas: new RedisQuotaStore(redis),
     bus,
     async close() {
       await bus.close();
@@ -158,6 +172,7 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     rateLimits: hot.rateLimits,
     audit,
     ledger,
+    quotas: new QuotaService(hot.quotas, repos.usage, clock, logger),
     pricingVersion: pricingVersion(config.pricing),
     ipRules: compileIpRules(config.security.ipRules),
     redis: hot.redis,

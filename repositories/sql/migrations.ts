@@ -115,6 +115,9 @@ const USAGE = [
   `create index usage_ledger_time on usage_ledger (occurred_at, event_id)`,
 ];
 
+/** Tenant quotas: limits per period, set through PUT /admin/tenants/{id}/quota. */
+const QUOTAS = [`alter table tenants add column quota jsonb not null default '{}'::jsonb`];
+
 /** Append only: a released migration is never edited; add a new one. Same SQL on PGlite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_core': {
@@ -130,6 +133,11 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_usage': {
     async up(db: Kysely<unknown>) {
       for (const statement of USAGE) await sql.raw(statement).execute(db);
+    },
+  },
+  '0004_quotas': {
+    async up(db: Kysely<unknown>) {
+      for (const statement of QUOTAS) await sql.raw(statement).execute(db);
     },
   },
 };

@@ -10,6 +10,7 @@ export interface TenantsTable {
   allowed_providers: Json<string[] | null> | null;
   metadata: Json<Record<string, string>>;
   ip_rules: ColumnType<{ allow: string[]; deny: string[] }, string | undefined, string>;
+  quota: ColumnType<Record<string, number>, string | undefined, string>;
   created_at: Timestamp;
 }
 

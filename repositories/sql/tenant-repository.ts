@@ -12,6 +12,7 @@ function toTenant(row: Selectable<TenantsTable>): Tenant {
     allowed_providers: row.allowed_providers ?? null,
     metadata: row.metadata ?? {},
     ip_rules: row.ip_rules ?? { allow: [], deny: [] },
+    quota: row.quota ?? {},
     created_at: new Date(row.created_at),
   };
 }
@@ -53,6 +54,7 @@ export class SqlTenantRepository implements TenantRepository {
     if (patch.allowed_providers !== undefined) values.allowed_providers = JSON.stringify(patch.allowed_providers);
     if (patch.metadata !== undefined) values.metadata = JSON.stringify(patch.metadata);
     if (patch.ip_rules !== undefined) values.ip_rules = JSON.stringify(patch.ip_rules);
+    if (patch.quota !== undefined) values.quota = JSON.stringify(patch.quota);
     if (Object.keys(values).length === 0) return this.get(id);
     const row = await this.db.updateTable('tenants').set(values).where('id', '=', id).returningAll().executeTakeFirst();
     return row && toTenant(row);

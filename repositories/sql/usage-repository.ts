@@ -48,6 +48,20 @@ export class SqlUsageRepository implements UsageRepository {
     }));
   }
 
+  async totalsSince(tenantId: string, from: Date): Promise<{ requests: number; tokens: number; cost_micros: number }> {
+    const row = await this.db
+      .selectFrom('usage_ledger')
+      .select([
+        sql<string>`count(*)`.as('requests'),
+        sql<string>`coalesce(sum(input_tokens + output_tokens), 0)`.as('tokens'),
+        sql<string>`coalesce(sum(cost_micros), 0)`.as('cost_micros'),
+      ])
+      .where('tenant_id', '=', tenantId)
+      .where('occurred_at', '>=', from)
+      .executeTakeFirstOrThrow();
+    return { requests: Number(row.requests), tokens: Number(row.tokens), cost_micros: Number(row.cost_micros) };
+  }
+
   async count(filter: { tenant_id?: string }): Promise<number> {
     let query = this.db.selectFrom('usage_ledger').select(sql<string>`count(*)`.as('n'));
     if (filter.tenant_id) query = query.where('tenant_id', '=', filter.tenant_id);

@@ -15,7 +15,7 @@ export class LedgerWriter {
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly repo: UsageRepository,
+    private readonly repo: Pick<UsageRepository, 'insertMany'>,
     private readonly log: FastifyBaseLogger,
   ) {
     this.timer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS).unref();

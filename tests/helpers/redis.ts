@@ -37,8 +37,8 @@ export interface OwnRedis {
 }
 
 /** A redis-server of the test's own on a random port, so chaos tests can kill it without touching the shared one. */
-export async function startOwnRedis(): Promise<OwnRedis> {
-  const port = await freePort();
+export async function startOwnRedis(onPort?: number): Promise<OwnRedis> {
+  const port = onPort ?? (await freePort());
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

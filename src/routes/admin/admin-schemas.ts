@@ -21,6 +21,7 @@ export const Tenant = Type.Object({
   allowed_providers: Type.Union([ProviderList, Type.Null()], { description: 'null = every configured provider' }),
   metadata: Type.Record(Type.String(), Type.String()),
   ip_rules: IpRules,
+  quota: Type.Record(Type.String(), Type.Integer(), { description: 'Limits by name; see PUT /admin/tenants/{id}/quota.' }),
   created_at: Timestamp,
 });
 

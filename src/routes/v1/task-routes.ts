@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Type } from 'typebox';
 import { TASK_SCHEMAS, type TaskInput, type TaskName } from '../../../providers/task-schemas.js';
 import { tenantOf } from '../../../middleware/authenticate.js';
+import { estimateUsage } from '../../billing/estimate.js';
 import type { DispatchResult } from '../../dispatch.js';
 import type { Deps } from '../../deps.js';
 import { GatewayError } from '../../errors.js';
@@ -80,7 +81,7 @@ export function registerTaskRoutes(app: App, deps: Deps): void {
           body: Body,
           response: {
             200: Answer,
-            ...errorResponses(...TENANT_AUTH_ERRORS, 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_OPTION', 'PROVIDER_ERROR', 'NO_PROVIDER_AVAILABLE', 'PROVIDER_TIMEOUT'),
+            ...errorResponses(...TENANT_AUTH_ERRORS, 'QUOTA_EXCEEDED', 'QUOTA_STORE_UNAVAILABLE', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_OPTION', 'PROVIDER_ERROR', 'NO_PROVIDER_AVAILABLE', 'PROVIDER_TIMEOUT'),
           },
         },
       },
@@ -106,9 +107,11 @@ export function registerTaskRoutes(app: App, deps: Deps): void {
             pricing_version: deps.pricingVersion,
             occurred_at: deps.clock(),
           });
+        spec.check?.(taskInput);
+        // Refused admissions are not finished requests: no ledger row, nothing reserved.
+        const reservation = await deps.quotas.admit(tenant, estimateUsage(deps.config, deps.providers, spec.task, taskInput));
         let out: DispatchResult;
         try {
-          spec.check?.(taskInput);
           out = await deps.dispatcher.run({
             task: spec.task,
             input: taskInput,
@@ -119,9 +122,11 @@ export function registerTaskRoutes(app: App, deps: Deps): void {
           });
         } catch (err) {
           record(toGatewayError(err).statusCode);
+          void deps.quotas.settle(reservation, { tokens: 0, costMicros: 0 });
           throw err;
         }
         record(200, out);
+        void deps.quotas.settle(reservation, { tokens: out.usage.input_tokens + out.usage.output_tokens, costMicros: out.cost_micros });
         request.log.info({ task: spec.task, provider: out.provider, attempts: out.attempts }, 'task answered');
         void reply.header('x-gateway-provider', out.provider).header('x-gateway-cache', 'BYPASS');
         return {
