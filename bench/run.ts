@@ -22,12 +22,18 @@ interface Sample {
 }
 
 /** `sign` makes per-request headers (a fresh nonce and signature each time), as a signing client would. */
-async function drive(url: string, headers: Record<string, string>, body: unknown, sign?: (payload: string) => Record<string, string>): Promise<Sample> {
+async function drive(
+  url: string,
+  headers: Record<string, string>,
+  body: unknown,
+  sign?: (payload: string) => Record<string, string>,
+  connections = CONNECTIONS,
+): Promise<Sample> {
   const payload = JSON.stringify(body);
   const result = await autocannon({
     url,
     method: 'POST',
-    connections: CONNECTIONS,
+    connections,
     duration: DURATION_S,
     headers: { 'content-type': 'application/json', ...headers },
     body: payload,
@@ -56,6 +62,9 @@ async function main(): Promise<void> {
     GATEWAY_ADMIN_KEY: adminKey,
     OPENAI_BASE_URL: upstreamUrl,
     OPENAI_API_KEY: 'bench',
+    // Rate limits and quotas are decided in Redis; the machine's Redis on loopback unless REDIS_URL says otherwise.
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    GATEWAY_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
     LOG_LEVEL: 'warn',
   });
   const baseline = startProcess(['--import', 'tsx', join(root, 'bench/baseline-forwarder.ts')], { PORT: String(baselinePort), UPSTREAM_URL: upstreamUrl });
@@ -69,6 +78,15 @@ async function main(): Promise<void> {
     const signedKey = (await (
       await fetch(`${gw}/admin/tenants/${tenant.id}/keys`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'bench-signed', mode: 'signed' }) })
     ).json()) as { id: string; secret: string };
+    // A second tenant with a per-minute rate limit and hard quotas, all far above what the bench sends.
+    const limited = (await (await fetch(`${gw}/admin/tenants`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'bench-limited' }) })).json()) as { id: string };
+    await fetch(`${gw}/admin/tenants/${limited.id}/quota`, {
+      method: 'PUT',
+      headers: admin,
+      body: JSON.stringify({ requests_per_minute: 100_000_000, requests_per_month: 1_000_000_000, tokens_per_month: 1e12, cost_micros_per_month: 1e12 }),
+    });
+    const limitedKey = (await (await fetch(`${gw}/admin/tenants/${limited.id}/keys`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'bench' }) })).json()) as { secret: string };
+    const limitedAuth = { authorization: `Bearer ${limitedKey.secret}` };
     const sign = (payload: string) =>
       signRequest({ method: 'POST', url: `${gw}/v1/sentiment`, body: payload, keyId: signedKey.id, secret: signedKey.secret });
     const text = 'The delivery was quick and the product works great.';
@@ -79,6 +97,11 @@ async function main(): Promise<void> {
       'gateway signed → openai upstream': () => drive(`${gw}/v1/sentiment`, {}, { text }, sign),
       'gateway bearer → local model': () => drive(`${gw}/v1/sentiment`, auth, { text, options: { providers: ['local'] } }),
       'gateway signed → local model': () => drive(`${gw}/v1/sentiment`, {}, { text, options: { providers: ['local'] } }, sign),
+      // One connection: latency is service time, so the difference between these two is the per-request cost of a
+      // rate-limit decision plus a quota reservation and settlement in Redis.
+      'bearer → local, 1 connection': () => drive(`${gw}/v1/sentiment`, auth, { text, options: { providers: ['local'] } }, undefined, 1),
+      'bearer → local + rate limit + quotas, 1 connection': () =>
+        drive(`${gw}/v1/sentiment`, limitedAuth, { text, options: { providers: ['local'] } }, undefined, 1),
     };
     process.stderr.write(`warming up; then ${ROUNDS} rounds of ${Object.keys(scenarios).length} scenarios × ${DURATION_S}s, ${CONNECTIONS} connections\n`);
     for (const run of Object.values(scenarios)) await run();
@@ -101,11 +124,14 @@ async function main(): Promise<void> {
       '| --- | ---: | ---: | ---: | ---: | ---: |',
       ...rows.map((r) => `| ${r.scenario} | ${r.rps} | ${r.p50_ms} | ${r.p99_ms} | ${r.ratio} | ${r.errors} |`),
     ].join('\n');
-    process.stdout.write(`\n${table}\n\n`);
+    const serial = (name: string) => median(samples[name]!.map((x) => x.rps));
+    const addedMs = 1000 / serial('bearer → local + rate limit + quotas, 1 connection') - 1000 / serial('bearer → local, 1 connection');
+    const note = `Added mean service time of rate limit + quota (1 connection, Redis): ${addedMs.toFixed(3)} ms per request`;
+    process.stdout.write(`\n${table}\n\n${note}\n\n`);
     mkdirSync(join(root, 'bench/results'), { recursive: true });
     const stamp = new Date().toISOString();
     writeFileSync(join(root, 'bench/results/latest.json'), JSON.stringify({ at: stamp, duration_s: DURATION_S, connections: CONNECTIONS, rounds: ROUNDS, rows }, null, 2));
-    writeFileSync(join(root, 'bench/results/latest.md'), `# Bench ${stamp}\n\n${table}\n`);
+    writeFileSync(join(root, 'bench/results/latest.md'), `# Bench ${stamp}\n\n${table}\n\n${note}\n`);
   } finally {
     await Promise.all([stopProcess(gateway), stopProcess(baseline)]);
     await upstream.close();
