@@ -251,6 +251,12 @@ export interface UsageRepository {
   insertMany(rows: readonly UsageRecord[]): Promise<number>;
   summarize(tenantId: string, range: { from: Date; to: Date }, groupBy: UsageGroup): Promise<UsageTotals[]>;
   count(filter: { tenant_id?: string }): Promise<number>;
+  /** Rows in (occurred_at, event_id) order after `after`, for streaming exports batch by batch. */
+  exportBatch(
+    range: { from: Date; to: Date; tenant_id?: string | undefined },
+    after: { occurred_at: Date; event_id: string } | null,
+    limit: number,
+  ): Promise<UsageRecord[]>;
   /** Requests, tokens and cost of a tenant since `from` (for seeding quota counters). */
   totalsSince(tenantId: string, from: Date): Promise<{ requests: number; tokens: number; cost_micros: number }>;
 }

@@ -28,6 +28,7 @@ import { registerTaskRoutes } from './routes/v1/task-routes.js';
 import { registerUsageRoutes } from './routes/v1/usage.js';
 import { registerQuotaStatusRoutes } from './routes/v1/quota.js';
 import { registerQuotaRoutes } from './routes/admin/quota.js';
+import { registerUsageExportRoutes } from './routes/admin/usage-export.js';
 import { registerAdminUsageRoutes } from './routes/admin/usage.js';
 
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -107,6 +108,7 @@ export async function buildApp(deps: Deps, logger: FastifyBaseLogger): Promise<A
       registerAuditRoutes(admin as App, deps);
       registerAdminUsageRoutes(admin as App, deps);
       registerQuotaRoutes(admin as App, deps);
+      registerUsageExportRoutes(admin as App, deps);
     },
     { prefix: '/admin' },
   );

@@ -9,17 +9,23 @@ const GROUP_COLUMN: Record<UsageGroup, ReturnType<typeof sql<string>>> = {
   key: sql<string>`coalesce(key_id, 'none')`,
 };
 
+const INSERT_CHUNK = 1_000;
+
 export class SqlUsageRepository implements UsageRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async insertMany(rows: readonly UsageRecord[]): Promise<number> {
-    if (rows.length === 0) return 0;
-    const result = await this.db
-      .insertInto('usage_ledger')
-      .values(rows.map((r) => ({ ...r, unit_price: JSON.stringify(r.unit_price) })))
-      .onConflict((oc) => oc.column('event_id').doNothing())
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0);
+    let inserted = 0;
+    // PostgreSQL takes at most 65 535 parameters per statement: 15 columns × 1 000 rows stays well under.
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      const result = await this.db
+        .insertInto('usage_ledger')
+        .values(rows.slice(i, i + INSERT_CHUNK).map((r) => ({ ...r, unit_price: JSON.stringify(r.unit_price) })))
+        .onConflict((oc) => oc.column('event_id').doNothing())
+        .executeTakeFirst();
+      inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
+    }
+    return inserted;
   }
 
   async summarize(tenantId: string, range: { from: Date; to: Date }, groupBy: UsageGroup): Promise<UsageTotals[]> {
@@ -46,6 +52,23 @@ export class SqlUsageRepository implements UsageRepository {
       output_tokens: Number(r.output_tokens),
       cost_micros: Number(r.cost_micros),
     }));
+  }
+
+  async exportBatch(
+    range: { from: Date; to: Date; tenant_id?: string | undefined },
+    after: { occurred_at: Date; event_id: string } | null,
+    limit: number,
+  ): Promise<UsageRecord[]> {
+    let query = this.db
+      .selectFrom('usage_ledger')
+      .selectAll()
+      .where('occurred_at', '>=', range.from)
+      .where('occurred_at', '<', range.to);
+    if (range.tenant_id) query = query.where('tenant_id', '=', range.tenant_id);
+    // A row-value comparison walks the (occurred_at, event_id) index straight from the last row sent.
+    if (after) query = query.where(sql<boolean>`(occurred_at, event_id) > (${after.occurred_at}, ${after.event_id})`);
+    const rows = await query.orderBy('occurred_at').orderBy('event_id').limit(limit).execute();
+    return rows.map((r) => ({ ...r, occurred_at: new Date(r.occurred_at), cost_micros: Number(r.cost_micros), unit_price: r.unit_price ?? {} }));
   }
 
   async totalsSince(tenantId: string, from: Date): Promise<{ requests: number; tokens: number; cost_micros: number }> {

@@ -10,6 +10,8 @@ export const ROLES = {
   readKeys: ['owner', 'operator', 'auditor'],
   /** Admin keys and anything that grants admin power. */
   owner: ['owner'],
+  /** Usage exports and invoices. */
+  billingRead: ['owner', 'billing', 'auditor'],
   /** The audit log. */
   audit: ['owner', 'auditor'],
   /** Admin keys, listed. */
