@@ -21,6 +21,8 @@ export interface Tenant {
   ip_rules: IpRules;
   /** Limits per period; an absent entry is no limit. */
   quota: TenantQuota;
+  /** Billing plan name from the config's `plans`; null = pay as you go. */
+  plan: string | null;
   created_at: Date;
 }
 
@@ -35,11 +37,12 @@ export interface IpRules {
 
 export interface NewTenant {
   name: string;
+  plan?: string | null;
   allowed_providers?: string[] | null;
   metadata?: Record<string, string>;
 }
 
-export type TenantPatch = Partial<Pick<Tenant, 'name' | 'status' | 'allowed_providers' | 'metadata' | 'ip_rules' | 'quota'>>;
+export type TenantPatch = Partial<Pick<Tenant, 'name' | 'status' | 'allowed_providers' | 'metadata' | 'ip_rules' | 'quota' | 'plan'>>;
 
 export interface TenantRepository {
   create(tenant: NewTenant): Promise<Tenant>;
@@ -257,12 +260,38 @@ export interface UsageRepository {
     after: { occurred_at: Date; event_id: string } | null,
     limit: number,
   ): Promise<UsageRecord[]>;
+  /** Requests and cost of a tenant in [from, to), split by provider kind (local vs vendor) for invoices. */
+  billingTotals(tenantId: string, range: { from: Date; to: Date }): Promise<{ requests: number; local_cost_micros: number; provider_cost_micros: number; local_requests: number }>;
   /** Requests, tokens and cost of a tenant since `from` (for seeding quota counters). */
   totalsSince(tenantId: string, from: Date): Promise<{ requests: number; tokens: number; cost_micros: number }>;
 }
 
+export interface InvoiceLine {
+  kind: 'platform_fee' | 'provider_usage' | 'local_usage' | 'markup' | 'overage';
+  description: string;
+  quantity: number;
+  amount_micros: number;
+}
+
+export interface Invoice {
+  tenant_id: string;
+  month: string;
+  status: 'draft' | 'finalized';
+  currency: string;
+  lines: InvoiceLine[];
+  total_micros: number;
+  finalized_at: Date | null;
+}
+
+export interface InvoiceRepository {
+  get(tenantId: string, month: string): Promise<Invoice | undefined>;
+  /** Stores a finalized invoice once; a concurrent or later finalization keeps the first. */
+  finalize(invoice: Invoice): Promise<Invoice>;
+}
+
 export interface Repositories {
   tenants: TenantRepository;
+  invoices: InvoiceRepository;
   keys: ApiKeyRepository;
   audit: AuditRepository;
   usage: UsageRepository;

@@ -29,6 +29,7 @@ import { registerUsageRoutes } from './routes/v1/usage.js';
 import { registerQuotaStatusRoutes } from './routes/v1/quota.js';
 import { registerQuotaRoutes } from './routes/admin/quota.js';
 import { registerUsageExportRoutes } from './routes/admin/usage-export.js';
+import { registerInvoiceRoutes } from './routes/admin/invoices.js';
 import { registerAdminUsageRoutes } from './routes/admin/usage.js';
 
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -109,6 +110,7 @@ export async function buildApp(deps: Deps, logger: FastifyBaseLogger): Promise<A
       registerAdminUsageRoutes(admin as App, deps);
       registerQuotaRoutes(admin as App, deps);
       registerUsageExportRoutes(admin as App, deps);
+      registerInvoiceRoutes(admin as App, deps);
     },
     { prefix: '/admin' },
   );

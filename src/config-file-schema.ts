@@ -75,6 +75,21 @@ export const ConfigFileSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /** Billing plans tenants can be put on (PATCH /admin/tenants/{id} `plan`). */
+    plans: Type.Optional(
+      Type.Record(
+        Type.String({ pattern: '^[a-z][a-z0-9_-]{0,31}$' }),
+        Type.Object(
+          {
+            monthly_fee_micros: Micros,
+            included_requests: Type.Optional(Micros),
+            overage_per_request_micros: Type.Optional(Micros),
+            markup_percent: Type.Optional(Type.Number({ minimum: 0, maximum: 1000 })),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
     rate_limits: Type.Optional(
       Type.Object(
         {

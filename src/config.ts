@@ -26,11 +26,19 @@ export interface Config {
   };
   vault: VaultConfig | undefined;
   rateLimits: RateLimitConfig;
+  plans: Record<string, Plan>;
   webhooks: { allowPrivateNetworks: boolean };
   providers: Record<string, ProviderConfig>;
   routing: Record<TaskName, string[]>;
   tasks: Record<TaskName, { timeoutMs: number }>;
   pricing: { models: Record<string, ModelPrice>; localPerRequestMicros: Record<TaskName, number> };
+}
+
+export interface Plan {
+  monthlyFeeMicros: number;
+  includedRequests: number;
+  overagePerRequestMicros: number;
+  markupPercent: number;
 }
 
 export interface RateLimitConfig {
@@ -278,6 +286,17 @@ export function loadConfig(env: Env, file?: string | ConfigFile): Config {
       perTenant: { perSecond: content.rate_limits?.per_tenant?.per_second, perMinute: content.rate_limits?.per_tenant?.per_minute },
       fallbackInstances: content.rate_limits?.fallback_instances ?? 2,
     },
+    plans: Object.fromEntries(
+      Object.entries(content.plans ?? {}).map(([name, p]) => [
+        name,
+        {
+          monthlyFeeMicros: p.monthly_fee_micros,
+          includedRequests: p.included_requests ?? 0,
+          overagePerRequestMicros: p.overage_per_request_micros ?? 0,
+          markupPercent: p.markup_percent ?? 0,
+        },
+      ]),
+    ),
     providers,
     routing,
     tasks,

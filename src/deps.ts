@@ -19,6 +19,7 @@ import type { InvalidationBus, NonceStore, QuotaStore, RateLimitStore, Repositor
 import { AuditLog } from './audit/audit-log.js';
 import { LedgerWriter } from './billing/ledger-writer.js';
 import { pricingVersion } from './billing/pricing.js';
+import { InvoiceService } from './billing/invoices.js';
 import { QuotaService } from './billing/quota-service.js';
 import type { Config } from './config.js';
 import { TaskDispatcher } from './dispatch.js';
@@ -39,6 +40,7 @@ export interface Deps {
   rateLimits: RateLimitStore;
   audit: AuditLog;
   quotas: QuotaService;
+  invoices: InvoiceService;
   /** Usage rows, batched into the ledger. */
   ledger: LedgerWriter;
   /** Names the price table in every ledger row. */
@@ -173,6 +175,10 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     audit,
     ledger,
     quotas: new QuotaService(hot.quotas, repos.usage, clock, logger),
+    // invoice.finalized reaches webhooks with the event bus; until then the finalization is logged.
+    invoices: new InvoiceService(repos.invoices, repos.usage, config.plans, clock, (invoice) =>
+      logger.info({ tenant: invoice.tenant_id, month: invoice.month, total_micros: invoice.total_micros }, 'invoice finalized'),
+    ),
     pricingVersion: pricingVersion(config.pricing),
     ipRules: compileIpRules(config.security.ipRules),
     redis: hot.redis,

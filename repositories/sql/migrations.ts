@@ -118,6 +118,21 @@ const USAGE = [
 /** Tenant quotas: limits per period, set through PUT /admin/tenants/{id}/quota. */
 const QUOTAS = [`alter table tenants add column quota jsonb not null default '{}'::jsonb`];
 
+/** Billing: a tenant's plan, and invoices frozen once their month has closed. */
+const BILLING = [
+  `alter table tenants add column plan text`,
+  `create table invoices (
+    tenant_id text not null,
+    month text not null,
+    status text not null,
+    currency text not null,
+    lines jsonb not null,
+    total_micros bigint not null,
+    finalized_at timestamptz not null,
+    primary key (tenant_id, month)
+  )`,
+];
+
 /** Append only: a released migration is never edited; add a new one. Same SQL on PGlite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_core': {
@@ -138,6 +153,11 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_quotas': {
     async up(db: Kysely<unknown>) {
       for (const statement of QUOTAS) await sql.raw(statement).execute(db);
+    },
+  },
+  '0005_billing': {
+    async up(db: Kysely<unknown>) {
+      for (const statement of BILLING) await sql.raw(statement).execute(db);
     },
   },
 };

@@ -11,6 +11,7 @@ export interface TenantsTable {
   metadata: Json<Record<string, string>>;
   ip_rules: ColumnType<{ allow: string[]; deny: string[] }, string | undefined, string>;
   quota: ColumnType<Record<string, number>, string | undefined, string>;
+  plan: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
 }
 
@@ -99,6 +100,16 @@ export interface UsageLedgerTable {
   occurred_at: Timestamp;
 }
 
+export interface InvoicesTable {
+  tenant_id: string;
+  month: string;
+  status: string;
+  currency: string;
+  lines: Json<unknown[]>;
+  total_micros: ColumnType<string | number, number, never>;
+  finalized_at: Timestamp;
+}
+
 export interface Database {
   tenants: TenantsTable;
   api_keys: ApiKeysTable;
@@ -107,4 +118,5 @@ export interface Database {
   feedback: FeedbackTable;
   audit_log: AuditLogTable;
   usage_ledger: UsageLedgerTable;
+  invoices: InvoicesTable;
 }

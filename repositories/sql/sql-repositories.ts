@@ -4,6 +4,7 @@ import { SqlAuditRepository } from './audit-repository.js';
 import { migrate, openDatabase, ping, type DatabaseOptions } from './database.js';
 import { SqlFeedbackRepository } from './feedback-repository.js';
 import { SqlInteractionRepository } from './interaction-repository.js';
+import { SqlInvoiceRepository } from './invoice-repository.js';
 import { SqlTenantRepository } from './tenant-repository.js';
 import { SqlUsageRepository } from './usage-repository.js';
 
@@ -19,6 +20,7 @@ export async function openSqlRepositories(options: DatabaseOptions): Promise<Rep
   return {
     kind,
     tenants: new SqlTenantRepository(db),
+    invoices: new SqlInvoiceRepository(db),
     keys: new SqlApiKeyRepository(db),
     audit: new SqlAuditRepository(db),
     usage: new SqlUsageRepository(db),

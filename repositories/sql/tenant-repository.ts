@@ -13,6 +13,7 @@ function toTenant(row: Selectable<TenantsTable>): Tenant {
     metadata: row.metadata ?? {},
     ip_rules: row.ip_rules ?? { allow: [], deny: [] },
     quota: row.quota ?? {},
+    plan: row.plan ?? null,
     created_at: new Date(row.created_at),
   };
 }
@@ -29,6 +30,7 @@ export class SqlTenantRepository implements TenantRepository {
         status: 'active',
         allowed_providers: JSON.stringify(tenant.allowed_providers ?? null),
         metadata: JSON.stringify(tenant.metadata ?? {}),
+        plan: tenant.plan ?? null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -48,7 +50,8 @@ export class SqlTenantRepository implements TenantRepository {
   }
 
   async update(id: string, patch: TenantPatch): Promise<Tenant | undefined> {
-    const values: Record<string, string> = {};
+    const values: Record<string, string | null> = {};
+    if (patch.plan !== undefined) values.plan = patch.plan;
     if (patch.name !== undefined) values.name = patch.name;
     if (patch.status !== undefined) values.status = patch.status;
     if (patch.allowed_providers !== undefined) values.allowed_providers = JSON.stringify(patch.allowed_providers);

@@ -71,6 +71,27 @@ export class SqlUsageRepository implements UsageRepository {
     return rows.map((r) => ({ ...r, occurred_at: new Date(r.occurred_at), cost_micros: Number(r.cost_micros), unit_price: r.unit_price ?? {} }));
   }
 
+  async billingTotals(tenantId: string, range: { from: Date; to: Date }) {
+    const row = await this.db
+      .selectFrom('usage_ledger')
+      .select([
+        sql<string>`count(*)`.as('requests'),
+        sql<string>`count(*) filter (where unit_price ? 'per_request_micros')`.as('local_requests'),
+        sql<string>`coalesce(sum(cost_micros) filter (where unit_price ? 'per_request_micros'), 0)`.as('local_cost_micros'),
+        sql<string>`coalesce(sum(cost_micros) filter (where not (unit_price ? 'per_request_micros')), 0)`.as('provider_cost_micros'),
+      ])
+      .where('tenant_id', '=', tenantId)
+      .where('occurred_at', '>=', range.from)
+      .where('occurred_at', '<', range.to)
+      .executeTakeFirstOrThrow();
+    return {
+      requests: Number(row.requests),
+      local_requests: Number(row.local_requests),
+      local_cost_micros: Number(row.local_cost_micros),
+      provider_cost_micros: Number(row.provider_cost_micros),
+    };
+  }
+
   async totalsSince(tenantId: string, from: Date): Promise<{ requests: number; tokens: number; cost_micros: number }> {
     const row = await this.db
       .selectFrom('usage_ledger')

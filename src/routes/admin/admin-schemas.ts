@@ -14,6 +14,10 @@ export const IpRules = Type.Object(
   { additionalProperties: false, description: 'deny wins; then a non-empty allow list must match' },
 );
 
+export const PlanName = Type.Union([Type.String({ pattern: '^[a-z][a-z0-9_-]{0,31}$' }), Type.Null()], {
+  description: "A plan from the config's `plans`; null = pay as you go.",
+});
+
 export const Tenant = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -22,6 +26,7 @@ export const Tenant = Type.Object({
   metadata: Type.Record(Type.String(), Type.String()),
   ip_rules: IpRules,
   quota: Type.Record(Type.String(), Type.Integer(), { description: 'Limits by name; see PUT /admin/tenants/{id}/quota.' }),
+  plan: PlanName,
   created_at: Timestamp,
 });
 

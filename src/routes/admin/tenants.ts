@@ -3,7 +3,7 @@ import type { Deps } from '../../deps.js';
 import { GatewayError } from '../../errors.js';
 import type { App } from '../../http/app-type.js';
 import { AUTH_ERRORS, IdParams, PageQuery, closed, errorResponses, pageOf } from '../common-schemas.js';
-import { Metadata, ProviderList, Tenant } from './admin-schemas.js';
+import { Metadata, PlanName, ProviderList, Tenant } from './admin-schemas.js';
 import { requireTenant } from './require-tenant.js';
 import { ROLES } from './roles.js';
 
@@ -14,6 +14,12 @@ export function registerTenantRoutes(app: App, deps: Deps): void {
       throw new GatewayError('VALIDATION_FAILED', `Unknown provider: ${unknown.join(', ')}.`, {
         details: { issues: [{ field: 'body.allowed_providers', message: `not configured: ${unknown.join(', ')}` }] },
       });
+    }
+  };
+
+  const checkPlan = (plan: string | null | undefined) => {
+    if (plan && !deps.config.plans[plan]) {
+      throw new GatewayError('VALIDATION_FAILED', `Unknown plan: ${plan}.`, { details: { issues: [{ field: 'body.plan', message: 'not configured' }] } });
     }
   };
 
@@ -30,6 +36,7 @@ export function registerTenantRoutes(app: App, deps: Deps): void {
             name: Type.String({ minLength: 1, maxLength: 200 }),
             allowed_providers: Type.Optional(Type.Union([ProviderList, Type.Null()])),
             metadata: Type.Optional(Metadata),
+            plan: Type.Optional(PlanName),
           },
           closed,
         ),
@@ -38,6 +45,7 @@ export function registerTenantRoutes(app: App, deps: Deps): void {
     },
     async (request, reply) => {
       checkProviders(request.body.allowed_providers);
+      checkPlan(request.body.plan);
       const tenant = await deps.repos.tenants.create(request.body);
       request.auditTarget = { type: 'tenant', id: tenant.id, tenant_id: tenant.id, diff: { after: tenant } };
       return reply.code(201).send(tenant);
@@ -89,6 +97,7 @@ export function registerTenantRoutes(app: App, deps: Deps): void {
             status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('suspended')])),
             allowed_providers: Type.Optional(Type.Union([ProviderList, Type.Null()])),
             metadata: Type.Optional(Metadata),
+            plan: Type.Optional(PlanName),
           },
           closed,
         ),
@@ -97,6 +106,7 @@ export function registerTenantRoutes(app: App, deps: Deps): void {
     },
     async (request) => {
       checkProviders(request.body.allowed_providers);
+      checkPlan(request.body.plan);
       const before = await requireTenant(deps.repos.tenants, request.params.id);
       const tenant = await deps.repos.tenants.update(request.params.id, request.body);
       if (!tenant) throw new GatewayError('NOT_FOUND', 'Tenant not found.');
