@@ -234,7 +234,7 @@ export interface QuotaCounter {
   ttlSeconds: number;
 }
 
-export type ReserveOutcome = { status: 'reserved' } | { status: 'exceeded'; key: string; used: number } | { status: 'unseeded' };
+export type ReserveOutcome = { status: 'reserved'; used: number[] } | { status: 'exceeded'; key: string; used: number } | { status: 'unseeded' };
 
 /**
  * Hard-quota counters. `reserve` checks every counter and adds the amounts only if all fit (atomic); `settle` corrects
@@ -247,6 +247,8 @@ export interface QuotaStore {
   seed(group: string, marker: string, values: readonly { key: string; value: number; ttlSeconds: number }[]): Promise<void>;
   read(group: string, keys: readonly string[]): Promise<number[]>;
   forget(group: string, keys: readonly string[]): Promise<void>;
+  /** True for the first caller only, until the key expires (one event per threshold and period across instances). */
+  claim(group: string, key: string, ttlSeconds: number): Promise<boolean>;
 }
 
 export interface UsageRepository {

@@ -23,6 +23,7 @@ import { InvoiceService } from './billing/invoices.js';
 import { QuotaService } from './billing/quota-service.js';
 import type { Config } from './config.js';
 import { TaskDispatcher } from './dispatch.js';
+import { EventBus } from './events/event-bus.js';
 import { KeyService } from './keys/key-service.js';
 import { loadOrCreateMasterKey } from './secrets/master-key.js';
 import { AesGcmCipher, type SecretCipher } from './secrets/secret-cipher.js';
@@ -39,6 +40,7 @@ export interface Deps {
   nonces: NonceStore;
   rateLimits: RateLimitStore;
   audit: AuditLog;
+  events: EventBus;
   quotas: QuotaService;
   invoices: InvoiceService;
   /** Usage rows, batched into the ledger. */
@@ -139,6 +141,7 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
   const providers = buildProviders(config.providers, { http, interactions: repos.interactions, secrets });
   const audit = new AuditLog(repos.audit, clock);
   const ledger = new LedgerWriter(repos.usage, logger);
+  const events = new EventBus(clock, (err, event) => logger.error({ err, type: event.type }, 'event listener failed'));
   const keys = new KeyService({
     keys: repos.keys,
     tenants: repos.tenants,
@@ -174,11 +177,12 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     rateLimits: hot.rateLimits,
     audit,
     ledger,
-    quotas: new QuotaService(hot.quotas, repos.usage, clock, logger),
-    // invoice.finalized reaches webhooks with the event bus; until then the finalization is logged.
-    invoices: new InvoiceService(repos.invoices, repos.usage, config.plans, clock, (invoice) =>
-      logger.info({ tenant: invoice.tenant_id, month: invoice.month, total_micros: invoice.total_micros }, 'invoice finalized'),
-    ),
+    events,
+    quotas: new QuotaService(hot.quotas, repos.usage, clock, logger, events),
+    invoices: new InvoiceService(repos.invoices, repos.usage, config.plans, clock, (invoice) => {
+      logger.info({ tenant: invoice.tenant_id, month: invoice.month, total_micros: invoice.total_micros }, 'invoice finalized');
+      events.emit('invoice.finalized', invoice.tenant_id, { month: invoice.month, total_micros: invoice.total_micros, currency: invoice.currency });
+    }),
     pricingVersion: pricingVersion(config.pricing),
     ipRules: compileIpRules(config.security.ipRules),
     redis: hot.redis,

@@ -26,8 +26,18 @@ export class MemoryQuotaStore implements QuotaStore {
       const used = this.get(`${group}:${c.key}`) ?? 0;
       if (used + c.amount > c.limit) return { status: 'exceeded', key: c.key, used };
     }
-    for (const c of counters) this.set(`${group}:${c.key}`, (this.get(`${group}:${c.key}`) ?? 0) + c.amount, c.ttlSeconds);
-    return { status: 'reserved' };
+    const used = counters.map((c) => {
+      const value = (this.get(`${group}:${c.key}`) ?? 0) + c.amount;
+      this.set(`${group}:${c.key}`, value, c.ttlSeconds);
+      return value;
+    });
+    return { status: 'reserved', used };
+  }
+
+  async claim(group: string, key: string, ttlSeconds: number): Promise<boolean> {
+    if (this.get(`${group}:${key}`) !== undefined) return false;
+    this.set(`${group}:${key}`, 1, ttlSeconds);
+    return true;
   }
 
   async settle(group: string, deltas: readonly { key: string; delta: number; ttlSeconds: number }[]): Promise<void> {

@@ -9,11 +9,12 @@ for i = 1, n do
   local used = tonumber(redis.call('GET', KEYS[i]) or '0')
   if used + tonumber(ARGV[i * 3 - 1]) > tonumber(ARGV[i * 3 - 2]) then return {0, i, used} end
 end
+local out = {1}
 for i = 1, n do
-  redis.call('INCRBY', KEYS[i], ARGV[i * 3 - 1])
+  out[i + 1] = redis.call('INCRBY', KEYS[i], ARGV[i * 3 - 1])
   redis.call('EXPIRE', KEYS[i], ARGV[i * 3])
 end
-return {1}
+return out
 `;
 
 const key = (group: string, k: string) => `gw:q:{${group}}:${k}`;
@@ -39,7 +40,11 @@ export class RedisQuotaStore implements QuotaStore {
     );
     if (reply[0] === -1) return { status: 'unseeded' };
     if (reply[0] === 0) return { status: 'exceeded', key: counters[Number(reply[1]) - 1]!.key, used: Number(reply[2]) };
-    return { status: 'reserved' };
+    return { status: 'reserved', used: reply.slice(1).map(Number) };
+  }
+
+  async claim(group: string, k: string, ttlSeconds: number): Promise<boolean> {
+    return (await this.call(() => this.redis.set(key(group, k), '1', 'EX', ttlSeconds, 'NX'))) === 'OK';
   }
 
   async settle(group: string, deltas: readonly { key: string; delta: number; ttlSeconds: number }[]): Promise<void> {

@@ -8,6 +8,10 @@ import {
   type UsageRepository,
 } from '../../repositories/types.js';
 import { GatewayError } from '../errors.js';
+import type { EventBus } from '../events/event-bus.js';
+
+/** Fractions of a quota at which `quota.threshold_reached` is emitted, once per quota and period. */
+const THRESHOLDS = [0.8, 1];
 
 /** The hard quotas (requests_per_minute is a rate limit, not a counter here). */
 const HARD: Exclude<QuotaName, 'requests_per_minute'>[] = ['requests_per_day', 'requests_per_month', 'tokens_per_month', 'cost_micros_per_month'];
@@ -78,6 +82,7 @@ export class QuotaService {
     private readonly usage: Pick<UsageRepository, 'totalsSince'>,
     private readonly clock: () => Date,
     private readonly log: FastifyBaseLogger,
+    private readonly events: EventBus,
   ) {}
 
   private static hasHardQuota(tenant: Tenant): boolean {
@@ -109,12 +114,20 @@ export class QuotaService {
     if (outcome.status === 'exceeded') {
       const counter = counters.find((c) => c.key === outcome.key)!;
       const resets = counterOf(counter.name, period).resets;
+      await this.emitOnce(tenant.id, `event:exceeded:${counter.key}`, ttlUntil(resets, now), 'quota.exceeded', {
+        quota: counter.name,
+        limit: counter.limit,
+        used: outcome.used,
+        period: counter.key.split(':').at(-1),
+        resets_at: resets.toISOString(),
+      });
       throw new GatewayError('QUOTA_EXCEEDED', `The ${counter.name} quota of ${counter.limit} is used up.`, {
         headers: { 'retry-after': String(Math.max(1, Math.ceil((resets.getTime() - now.getTime()) / 1000))) },
         details: { quota: counter.name, limit: counter.limit, used: outcome.used, resets_at: resets.toISOString() },
       });
     }
     if (outcome.status !== 'reserved') throw new GatewayError('QUOTA_STORE_UNAVAILABLE');
+    await this.thresholds(tenant.id, counters, outcome.used, period, now);
     return { tenantId: tenant.id, period, tokens: estimate.tokens, costMicros: estimate.costMicros };
   }
 
@@ -158,6 +171,43 @@ export class QuotaService {
       out.push({ name: q, limit, used, remaining: Math.max(0, limit - used), resets_at: counterOf(q, period).resets.toISOString() });
     });
     return out;
+  }
+
+  /** A reservation that carried a counter across 80 % or 100 % of its limit announces it, once per period. */
+  private async thresholds(
+    tenantId: string,
+    counters: (QuotaCounter & { name: (typeof HARD)[number] })[],
+    used: number[],
+    period: Period,
+    now: Date,
+  ): Promise<void> {
+    for (const [i, c] of counters.entries()) {
+      if (c.limit === UNLIMITED) continue;
+      const after = used[i]!;
+      const before = after - c.amount;
+      for (const fraction of THRESHOLDS) {
+        const mark = c.limit * fraction;
+        if (before >= mark || after < mark) continue;
+        const resets = counterOf(c.name, period).resets;
+        await this.emitOnce(tenantId, `event:${fraction * 100}:${c.key}`, ttlUntil(resets, now), 'quota.threshold_reached', {
+          quota: c.name,
+          threshold_percent: fraction * 100,
+          limit: c.limit,
+          used: after,
+          period: c.key.split(':').at(-1),
+          resets_at: resets.toISOString(),
+        });
+      }
+    }
+  }
+
+  /** Events must never fail a request: a store hiccup here only costs the event. */
+  private async emitOnce(tenantId: string, claimKey: string, ttlSeconds: number, type: 'quota.threshold_reached' | 'quota.exceeded', data: Record<string, unknown>): Promise<void> {
+    try {
+      if (await this.store.claim(tenantId, claimKey, ttlSeconds)) this.events.emit(type, tenantId, data);
+    } catch (err) {
+      this.log.warn({ err: { message: (err as Error).message }, type }, 'quota event not emitted');
+    }
   }
 
   /** After a quota change: the period's counters are dropped and re-seeded from the ledger by the next request. */

@@ -13,7 +13,7 @@ export function quotaStoreContract(name: string, open: () => Promise<{ store: Qu
       const counter = { key: 'requests:m', limit: 10, amount: 1, ttlSeconds: 60 };
       expect(await store.reserve(g, 'seeded', [counter])).toEqual({ status: 'unseeded' });
       await store.seed(g, 'seeded', [{ key: 'requests:m', value: 4, ttlSeconds: 60 }]);
-      expect(await store.reserve(g, 'seeded', [counter])).toEqual({ status: 'reserved' });
+      expect(await store.reserve(g, 'seeded', [counter])).toEqual({ status: 'reserved', used: [5] });
       await store.seed(g, 'seeded', [{ key: 'requests:m', value: 0, ttlSeconds: 60 }]);
       expect(await store.read(g, ['requests:m', 'absent'])).toEqual([5, 0]);
       await close();
@@ -32,6 +32,14 @@ export function quotaStoreContract(name: string, open: () => Promise<{ store: Qu
       const refused = outcomes.find((o) => o.status === 'exceeded');
       expect(refused).toEqual({ status: 'exceeded', key: 'requests', used: 100 });
       expect(await store.read(g, ['requests', 'tokens'])).toEqual([100, 5_000]);
+      await close();
+    });
+
+    it('lets one caller claim a key until it expires', async () => {
+      const { store, close } = await open();
+      const g = group();
+      const claims = await Promise.all(Array.from({ length: 20 }, () => store.claim(g, 'event:80', 60)));
+      expect(claims.filter(Boolean)).toHaveLength(1);
       await close();
     });
 

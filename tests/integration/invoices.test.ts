@@ -38,11 +38,14 @@ describe('invoices', () => {
     const usageLines = draft.lines.filter((l: { kind: string }) => l.kind.endsWith('_usage')).reduce((s: number, l: { amount_micros: number }) => s + l.amount_micros, 0);
     expect(usageLines - ledger.total.cost_micros).toBe(0);
 
+    const finalized: unknown[] = [];
+    t.deps.events.on((e) => e.type === 'invoice.finalized' && e.tenant_id === tenant.id && finalized.push(e.data));
     nowMs = Date.parse('2026-11-01T00:00:05Z');
     const final = (await t.app.inject({ method: 'GET', url: `/admin/tenants/${tenant.id}/invoices/2026-10`, headers: admin() })).json();
     expect(final.status).toBe('finalized');
     expect(final.total_micros).toBe(draft.total_micros);
     expect(t.logs.some((l) => l.includes('invoice finalized'))).toBe(true);
+    expect(finalized).toEqual([{ month: '2026-10', total_micros: final.total_micros, currency: 'USD' }]);
     // A late ledger row does not change a finalized invoice.
     await t.deps.repos.usage.insertMany([row(tenant.id, 5, false, 99_999, 30)]);
     const again = (await t.app.inject({ method: 'GET', url: `/admin/tenants/${tenant.id}/invoices/2026-10`, headers: admin() })).json();

@@ -16,6 +16,8 @@ afterAll(() => t.close());
 
 describe('key lifecycle', () => {
   it('rotation keeps the old key working for the overlap, then answers API_KEY_EXPIRED', async () => {
+    const events: { type: string; data: Record<string, unknown> }[] = [];
+    t.deps.events.on((e) => e.type.startsWith('key.') && events.push({ type: e.type, data: e.data }));
     const k = await createTenantWithKey(t, { name: 'Rotating' });
     const rotated = await t.app.inject({ method: 'POST', url: `/admin/keys/${k.keyId}/rotate`, headers: admin(), payload: { overlap_seconds: 3600 } });
     expect(rotated.statusCode).toBe(201);
@@ -25,6 +27,9 @@ describe('key lifecycle', () => {
     const newAuth = { authorization: `Bearer ${next.secret}` };
     expect((await sentiment(k.auth)).statusCode).toBe(200);
     expect((await sentiment(newAuth)).statusCode).toBe(200);
+    expect(events.map((e) => e.type)).toEqual(['key.created', 'key.rotated']);
+    expect(events[1]!.data).toMatchObject({ key_id: next.id, rotated_from: k.keyId });
+    expect(JSON.stringify(events)).not.toContain(k.key);
     nowMs += 3_601_000;
     const old = await sentiment(k.auth);
     expect(old.statusCode).toBe(401);

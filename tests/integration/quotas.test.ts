@@ -53,6 +53,25 @@ describe('quotas (embedded)', () => {
     expect(status.quotas[0]).toMatchObject({ name: 'tokens_per_month', used: 147, remaining: 53 });
   });
 
+  it('emits quota.threshold_reached at 80 % and 100 %, and quota.exceeded once per period', async () => {
+    const k = await createTenantWithKey(t, { name: 'Events' });
+    const seen: { type: string; data: Record<string, unknown> }[] = [];
+    const off = t.deps.events.on((e) => {
+      if (e.tenant_id === k.tenantId && e.type.startsWith('quota.')) seen.push({ type: e.type, data: e.data });
+    });
+    await setQuota(k, { requests_per_day: 5 });
+    const statuses = [];
+    for (let i = 0; i < 7; i++) statuses.push((await viaOpenAi(k)).statusCode);
+    off();
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    expect(seen.map((e) => [e.type, e.data.threshold_percent ?? null, e.data.used])).toEqual([
+      ['quota.threshold_reached', 80, 4],
+      ['quota.threshold_reached', 100, 5],
+      ['quota.exceeded', null, 5],
+    ]);
+    expect(seen[0]!.data).toMatchObject({ quota: 'requests_per_day', limit: 5 });
+  });
+
   it('counters lost by the store are re-seeded from the ledger; null removes a quota', async () => {
     const k = await createTenantWithKey(t, { name: 'Reseed' });
     await setQuota(k, { requests_per_day: 10 });
