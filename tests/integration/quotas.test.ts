@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresAvailable, postgresDatabase } from '../helpers/databases.js';
 import { FakeOpenAi } from '../helpers/fake-openai.js';
-import { REDIS_URL, redisAvailable } from '../helpers/redis.js';
 import { createTenantWithKey, startTestApp, type TenantWithKey, type TestApp } from '../helpers/test-app.js';
 
 describe('quotas (embedded)', () => {
@@ -93,38 +91,3 @@ describe('quotas (embedded)', () => {
   });
 });
 
-const shared = (await postgresAvailable()) && (await redisAvailable());
-
-describe.skipIf(!shared)('quotas across two instances sharing Redis and PostgreSQL', () => {
-  const db = postgresDatabase();
-  let a: TestApp;
-  let b: TestApp;
-  beforeAll(async () => {
-    a = await startTestApp({ env: { REDIS_URL, LOG_LEVEL: 'warn' }, overrides: { repos: await db.open() } });
-    b = await startTestApp({ env: { REDIS_URL, LOG_LEVEL: 'warn' }, overrides: { repos: await db.open() } });
-  });
-  afterAll(async () => {
-    await Promise.all([a?.close(), b?.close()]);
-    await db.cleanup();
-  });
-
-  it('a monthly quota of 100 under 200 concurrent clients sending 1 000 requests: exactly 100 admitted, 100 ledger rows', async () => {
-    const k = await createTenantWithKey(a, { name: 'Shared quota' });
-    await a.app.inject({ method: 'PUT', url: `/admin/tenants/${k.tenantId}/quota`, headers: { authorization: `Bearer ${a.adminKey}` }, payload: { requests_per_month: 100 } });
-    let next = 0;
-    const statuses: number[] = [];
-    await Promise.all(
-      Array.from({ length: 200 }, async (_, client) => {
-        while (next < 1000) {
-          next++;
-          const res = await (client % 2 ? a : b).app.inject({ method: 'POST', url: '/v1/sentiment', headers: k.auth, payload: { text: 'ok' } });
-          statuses.push(res.statusCode);
-        }
-      }),
-    );
-    expect(statuses.filter((s) => s === 200)).toHaveLength(100);
-    expect(statuses.filter((s) => s === 429)).toHaveLength(900);
-    await Promise.all([a.deps.ledger.flush(), b.deps.ledger.flush()]);
-    expect(await a.deps.repos.usage.count({ tenant_id: k.tenantId })).toBe(100);
-  });
-});

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresAvailable, postgresDatabase } from '../helpers/databases.js';
-import { REDIS_URL, redisAvailable, startOwnRedis, type OwnRedis } from '../helpers/redis.js';
+import { startOwnRedis, type OwnRedis } from '../helpers/redis.js';
 import { createTenantWithKey, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 const sentiment = (t: TestApp, auth: Record<string, string>) =>
@@ -42,44 +41,7 @@ describe('rate limits (embedded)', () => {
   });
 });
 
-const shared = (await postgresAvailable()) && (await redisAvailable());
-
-describe.skipIf(!shared)('rate limits across two instances sharing Redis', () => {
-  const db = postgresDatabase();
-  let a: TestApp;
-  let b: TestApp;
-  const file = { rate_limits: { per_key: { per_minute: 100 } } };
-  beforeAll(async () => {
-    a = await startTestApp({ env: { REDIS_URL, LOG_LEVEL: 'warn' }, file, overrides: { repos: await db.open() } });
-    b = await startTestApp({ env: { REDIS_URL, LOG_LEVEL: 'warn' }, file, overrides: { repos: await db.open() } });
-  });
-  afterAll(async () => {
-    await Promise.all([a?.close(), b?.close()]);
-    await db.cleanup();
-  });
-
-  it('200 concurrent clients, 1 000 requests in one window: exactly 100 admitted, 900 × 429 with Retry-After', async () => {
-    const k = await createTenantWithKey(a, { name: 'Burst' });
-    await awayFromMinuteEdge();
-    let next = 0;
-    const statuses: number[] = [];
-    let withRetryAfter = 0;
-    await Promise.all(
-      Array.from({ length: 200 }, async (_, client) => {
-        while (next < 1000) {
-          next++;
-          const res = await sentiment(client % 2 ? a : b, k.auth);
-          statuses.push(res.statusCode);
-          if (res.statusCode === 429 && Number(res.headers['retry-after']) > 0) withRetryAfter++;
-        }
-      }),
-    );
-    expect(statuses).toHaveLength(1000);
-    expect(statuses.filter((s) => s === 200)).toHaveLength(100);
-    expect(statuses.filter((s) => s === 429)).toHaveLength(900);
-    expect(withRetryAfter).toBe(900);
-  });
-});
+// Exactness across instances: tests/integration/two-processes.test.ts (two real gateway processes).
 
 describe('rate limits when Redis dies', () => {
   let redis: OwnRedis;
