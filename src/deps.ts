@@ -19,7 +19,7 @@ import type { InvalidationBus, NonceStore, QuotaStore, RateLimitStore, Repositor
 import { AuditLog } from './audit/audit-log.js';
 import { LedgerWriter } from './billing/ledger-writer.js';
 import { pricingVersion } from './billing/pricing.js';
-import { InvoiceService } from './billing/invoices.js';
+import { InvoiceService, finalizePreviousMonth } from './billing/invoices.js';
 import { QuotaService } from './billing/quota-service.js';
 import type { Config } from './config.js';
 import { TaskDispatcher } from './dispatch.js';
@@ -123,6 +123,10 @@ function buildCipher(config: Config, vault: VaultClient | undefined): SecretCiph
   return new AesGcmCipher(master);
 }
 
+/** Last month's invoices are finalized by a pass shortly after boot and then hourly. */
+const FIRST_INVOICE_PASS_MS = 15_000;
+const INVOICE_PASS_MS = 3_600_000;
+
 /** Wires everything once: storage, hot state, secrets, providers, services. Nothing else constructs these. */
 export async function createDeps(config: Config, logger: FastifyBaseLogger, overrides: DepsOverrides = {}): Promise<Deps> {
   const clock = overrides.clock ?? (() => new Date());
@@ -166,6 +170,14 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
       diff: { after: bootstrap.record },
     });
   }
+  const invoices = new InvoiceService(repos.invoices, repos.usage, config.plans, clock, (invoice) => {
+    logger.info({ tenant: invoice.tenant_id, month: invoice.month, total_micros: invoice.total_micros }, 'invoice finalized');
+    events.emit('invoice.finalized', invoice.tenant_id, { month: invoice.month, total_micros: invoice.total_micros, currency: invoice.currency });
+  });
+  const finalize = () =>
+    finalizePreviousMonth(repos.tenants, invoices, clock()).catch((err: unknown) => logger.warn({ err }, 'invoice finalization pass failed'));
+  const finalizer = setInterval(finalize, INVOICE_PASS_MS).unref();
+  const firstPass = setTimeout(finalize, FIRST_INVOICE_PASS_MS).unref();
   return {
     config,
     clock,
@@ -179,16 +191,15 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     ledger,
     events,
     quotas: new QuotaService(hot.quotas, repos.usage, clock, logger, events),
-    invoices: new InvoiceService(repos.invoices, repos.usage, config.plans, clock, (invoice) => {
-      logger.info({ tenant: invoice.tenant_id, month: invoice.month, total_micros: invoice.total_micros }, 'invoice finalized');
-      events.emit('invoice.finalized', invoice.tenant_id, { month: invoice.month, total_micros: invoice.total_micros, currency: invoice.currency });
-    }),
+    invoices,
     pricingVersion: pricingVersion(config.pricing),
     ipRules: compileIpRules(config.security.ipRules),
     redis: hot.redis,
     secrets,
     generatedAdminKey: config.security.adminKey ? undefined : bootstrap?.secret,
     async close() {
+      clearInterval(finalizer);
+      clearTimeout(firstPass);
       await ledger.close();
       await secrets?.close();
       await Promise.allSettled([...providers.values()].map((p) => p.close?.()));

@@ -1,4 +1,4 @@
-import type { Invoice, InvoiceLine, InvoiceRepository, Tenant, UsageRepository } from '../../repositories/types.js';
+import type { Invoice, InvoiceLine, InvoiceRepository, Tenant, TenantRepository, UsageRepository } from '../../repositories/types.js';
 import type { Plan } from '../config.js';
 
 export const CURRENCY = 'USD';
@@ -70,6 +70,31 @@ export class InvoiceService {
     if (invoice.finalized_at?.getTime() === now.getTime()) this.onFinalized(invoice);
     return invoice;
   }
+}
+
+/** The calendar month before `now`, as YYYY-MM. */
+export function previousMonth(now: Date): string {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+}
+
+/**
+ * Finalizes last month's invoices without waiting for anyone to ask: every tenant, page by page, shortly after boot and
+ * then hourly. Finalization is idempotent (first writer wins), so several instances may run this side by side.
+ */
+export async function finalizePreviousMonth(tenants: TenantRepository, invoices: InvoiceService, now: Date): Promise<number> {
+  const month = previousMonth(now);
+  let cursor: string | undefined;
+  let count = 0;
+  do {
+    const page = await tenants.list({ limit: 200, cursor });
+    for (const tenant of page.data) {
+      if (tenant.created_at >= monthRange(month).to) continue;
+      await invoices.forMonth(tenant, month);
+      count++;
+    }
+    cursor = page.next_cursor ?? undefined;
+  } while (cursor);
+  return count;
 }
 
 /** Line items as CSV, with a closing total line. */

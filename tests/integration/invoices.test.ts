@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UsageRecord } from '../../repositories/types.js';
+import { finalizePreviousMonth } from '../../src/billing/invoices.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 describe('invoices', () => {
@@ -56,6 +57,18 @@ describe('invoices', () => {
     const lines = csv.body.trimEnd().split('\r\n');
     expect(lines[0]).toBe('kind,description,quantity,amount_micros');
     expect(lines.at(-1)).toBe(`total,"finalized invoice 2026-10 (USD)",,${final.total_micros}`);
+  });
+
+  it('the finalization pass closes last month for every tenant without anyone asking', async () => {
+    const tenant = (await t.app.inject({ method: 'POST', url: '/admin/tenants', headers: admin(), payload: { name: 'Unasked' } })).json();
+    // Tenants are stamped with the database's real clock, so this pass closes the month the tenant was created in.
+    const month = new Date(tenant.created_at).toISOString().slice(0, 7);
+    await t.deps.repos.usage.insertMany([{ ...row(tenant.id, 1, false, 250), occurred_at: new Date(tenant.created_at) }]);
+    const [y, m] = month.split('-').map(Number) as [number, number];
+    nowMs = Date.UTC(y, m, 1, 1);
+    expect(await finalizePreviousMonth(t.deps.repos.tenants, t.deps.invoices, new Date(nowMs))).toBeGreaterThan(0);
+    const stored = await t.deps.repos.invoices.get(tenant.id, month);
+    expect(stored).toMatchObject({ status: 'finalized', total_micros: 250 });
   });
 
   it('without a plan the invoice total is exactly the ledger cost; future months and unknown plans are refused', async () => {
