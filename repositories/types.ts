@@ -320,7 +320,7 @@ export interface NonceStore {
 }
 
 /** What a cache must forget, told to every instance. */
-export type Invalidation = { kind: 'key'; id: string } | { kind: 'tenant'; id: string };
+export type Invalidation = { kind: 'key'; id: string } | { kind: 'tenant'; id: string } | { kind: 'cache'; id: string };
 
 /** Cross-instance cache invalidation (Redis pub/sub; in-process in embedded mode). */
 export interface InvalidationBus {
@@ -354,4 +354,18 @@ export interface RateDecision {
 export interface RateLimitStore {
   consume(group: string, rules: readonly RateRule[]): Promise<RateDecision>;
   close(): Promise<void>;
+}
+
+/**
+ * The shared (L2) answer cache and its purge generations. Redis when configured; absent in embedded mode, where the
+ * in-process L1 is the only level. Every method may throw StoreUnavailableError; callers then go on without L2.
+ */
+export interface SharedCache {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+  /** A short lock so one instance computes a missing answer while the others wait for it. */
+  lock(key: string, ttlMs: number): Promise<boolean>;
+  unlock(key: string): Promise<void>;
+  generations(names: readonly string[]): Promise<number[]>;
+  bump(name: string): Promise<number>;
 }

@@ -30,6 +30,7 @@ import { registerQuotaStatusRoutes } from './routes/v1/quota.js';
 import { registerQuotaRoutes } from './routes/admin/quota.js';
 import { registerUsageExportRoutes } from './routes/admin/usage-export.js';
 import { registerInvoiceRoutes } from './routes/admin/invoices.js';
+import { registerCacheRoutes } from './routes/admin/cache.js';
 import { registerAdminUsageRoutes } from './routes/admin/usage.js';
 
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -111,6 +112,7 @@ export async function buildApp(deps: Deps, logger: FastifyBaseLogger): Promise<A
       registerQuotaRoutes(admin as App, deps);
       registerUsageExportRoutes(admin as App, deps);
       registerInvoiceRoutes(admin as App, deps);
+      registerCacheRoutes(admin as App, deps);
     },
     { prefix: '/admin' },
   );

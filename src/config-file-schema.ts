@@ -75,6 +75,16 @@ export const ConfigFileSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    cache: Type.Optional(
+      Type.Object(
+        {
+          l1_max_bytes: Type.Optional(Type.Integer({ minimum: 0, maximum: 8 * 1024 * 1024 * 1024 })),
+          /** Per task; 0 turns caching off for that task. */
+          ttl_seconds: Type.Optional(perTask(Type.Integer({ minimum: 0, maximum: 30 * 86_400 }))),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     /** Billing plans tenants can be put on (PATCH /admin/tenants/{id} `plan`). */
     plans: Type.Optional(
       Type.Record(

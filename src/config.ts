@@ -27,6 +27,7 @@ export interface Config {
   vault: VaultConfig | undefined;
   rateLimits: RateLimitConfig;
   plans: Record<string, Plan>;
+  cache: { l1MaxBytes: number; ttlMs: Record<TaskName, number> };
   webhooks: { allowPrivateNetworks: boolean };
   providers: Record<string, ProviderConfig>;
   routing: Record<TaskName, string[]>;
@@ -71,6 +72,8 @@ const DEFAULT_TASK_TIMEOUT_MS: Record<TaskName, number> = {
   recommendations: 5_000,
 };
 const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
+/** Recommendations follow fresh events, so they are not cached unless configured. */
+const DEFAULT_CACHE_TTL_S: Record<TaskName, number> = { sentiment: 86_400, categorize: 86_400, 'smart-response': 3_600, recommendations: 0 };
 const DEFAULT_PRICES: Record<string, ModelPrice> = {
   [`openai/${DEFAULT_OPENAI_MODEL}`]: { inputPerMillionMicros: 150_000, outputPerMillionMicros: 600_000 },
 };
@@ -285,6 +288,10 @@ export function loadConfig(env: Env, file?: string | ConfigFile): Config {
       perKey: { perSecond: content.rate_limits?.per_key?.per_second, perMinute: content.rate_limits?.per_key?.per_minute },
       perTenant: { perSecond: content.rate_limits?.per_tenant?.per_second, perMinute: content.rate_limits?.per_tenant?.per_minute },
       fallbackInstances: content.rate_limits?.fallback_instances ?? 2,
+    },
+    cache: {
+      l1MaxBytes: content.cache?.l1_max_bytes ?? 64 * 1024 * 1024,
+      ttlMs: Object.fromEntries(TASKS.map((t) => [t, (content.cache?.ttl_seconds?.[t] ?? DEFAULT_CACHE_TTL_S[t]) * 1000])) as Record<TaskName, number>,
     },
     plans: Object.fromEntries(
       Object.entries(content.plans ?? {}).map(([name, p]) => [

@@ -13,15 +13,17 @@ import { closeRedis, connectQuietly, createRedis } from '../repositories/redis/r
 import { RedisInvalidationBus } from '../repositories/redis/redis-invalidation-bus.js';
 import { RedisNonceStore } from '../repositories/redis/redis-nonce-store.js';
 import { RedisQuotaStore } from '../repositories/redis/redis-quota-store.js';
+import { RedisSharedCache } from '../repositories/redis/redis-shared-cache.js';
 import { RedisRateLimitStore } from '../repositories/redis/redis-rate-limit-store.js';
 import { openSqlRepositories } from '../repositories/sql/sql-repositories.js';
-import type { InvalidationBus, NonceStore, QuotaStore, RateLimitStore, Repositories } from '../repositories/types.js';
+import type { InvalidationBus, NonceStore, QuotaStore, RateLimitStore, Repositories, SharedCache } from '../repositories/types.js';
 import { AuditLog } from './audit/audit-log.js';
 import { LedgerWriter } from './billing/ledger-writer.js';
 import { pricingVersion } from './billing/pricing.js';
 import { InvoiceService, finalizePreviousMonth } from './billing/invoices.js';
 import { QuotaService } from './billing/quota-service.js';
 import type { Config } from './config.js';
+import { TaskCache } from './cache/task-cache.js';
 import { TaskDispatcher } from './dispatch.js';
 import { EventBus } from './events/event-bus.js';
 import { KeyService } from './keys/key-service.js';
@@ -41,6 +43,7 @@ export interface Deps {
   rateLimits: RateLimitStore;
   audit: AuditLog;
   events: EventBus;
+  cache: TaskCache;
   quotas: QuotaService;
   invoices: InvoiceService;
   /** Usage rows, batched into the ledger. */
@@ -68,6 +71,7 @@ interface HotState {
   nonces: NonceStore;
   rateLimits: RateLimitStore;
   quotas: QuotaStore;
+  shared: SharedCache | undefined;
   bus: InvalidationBus;
   close(): Promise<void>;
 }
@@ -82,6 +86,7 @@ async function openHotState(config: Config, logger: FastifyBaseLogger): Promise<
       nonces,
       rateLimits: new MemoryRateLimitStore(),
       quotas: new MemoryQuotaStore(),
+      shared: undefined,
       bus: new MemoryInvalidationBus(),
       close: () => nonces.close(),
     };
@@ -103,6 +108,7 @@ async function openHotState(config: Config, logger: FastifyBaseLogger): Promise<
     rateLimits,
     // Hard quotas have no fallback: with Redis away they fail closed (503 QUOTA_STORE_UNAVAILABLE).
     quotas: new RedisQuotaStore(redis),
+    shared: new RedisSharedCache(redis),
     bus,
     async close() {
       await bus.close();
@@ -190,6 +196,7 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     audit,
     ledger,
     events,
+    cache: new TaskCache({ shared: hot.shared, bus: hot.bus, ttlMs: config.cache.ttlMs, l1MaxBytes: config.cache.l1MaxBytes, log: logger }),
     quotas: new QuotaService(hot.quotas, repos.usage, clock, logger, events),
     invoices,
     pricingVersion: pricingVersion(config.pricing),

@@ -26,12 +26,16 @@ export class LocalProvider implements Provider {
     private readonly deps: LocalProviderDeps,
   ) {}
 
+  modelFor(task: TaskName): string {
+    return `${LOCAL_MODEL_VERSION}/${task}`;
+  }
+
   async run<T extends TaskName>(task: T, input: TaskInput<T>, ctx: ProviderContext): Promise<ProviderOutput<T>> {
     const result = await this.answer(task, input, ctx);
     const output = 'reply' in result ? result.reply : '';
     return {
       result: result as ProviderOutput<T>['result'],
-      model: `${LOCAL_MODEL_VERSION}/${task}`,
+      model: this.modelFor(task),
       usage: { input_tokens: estimateTokens(JSON.stringify(input)), output_tokens: estimateTokens(output) },
     };
   }

@@ -6,7 +6,7 @@ const CHANNEL = 'gw:invalidate';
 function parse(raw: string): Invalidation | undefined {
   try {
     const m = JSON.parse(raw) as Partial<Invalidation>;
-    if ((m.kind === 'key' || m.kind === 'tenant') && typeof m.id === 'string') return { kind: m.kind, id: m.id };
+    if ((m.kind === 'key' || m.kind === 'tenant' || m.kind === 'cache') && typeof m.id === 'string') return { kind: m.kind, id: m.id };
   } catch {
     // ignore what another version may send
   }

@@ -65,7 +65,10 @@ export class KeyService {
   private readonly lastTouched = new Map<string, number>();
 
   constructor(private readonly deps: KeyServiceDeps) {
-    deps.bus.subscribe((m) => (m.kind === 'key' ? this.forgetKey(m.id) : this.tenantCache.delete(m.id)));
+    deps.bus.subscribe((m) => {
+      if (m.kind === 'key') this.forgetKey(m.id);
+      else if (m.kind === 'tenant') this.tenantCache.delete(m.id);
+    });
   }
 
   async issueTenantKey(tenantId: string, spec: TenantKeySpec): Promise<IssuedKey> {

@@ -84,3 +84,6 @@ export async function createTenantWithKey(
   t.secrets.push(secret);
   return { tenantId, key: secret, keyId: id, auth: { authorization: `Bearer ${secret}` } };
 }
+
+/** For tests about what reaches the upstream: every task's answer cache off. */
+export const NO_CACHE = { ttl_seconds: { sentiment: 0, categorize: 0, 'smart-response': 0, recommendations: 0 } };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeOpenAi } from '../helpers/fake-openai.js';
-import { createTenantWithKey, startTestApp, type TenantWithKey, type TestApp } from '../helpers/test-app.js';
+import { NO_CACHE, createTenantWithKey, startTestApp, type TenantWithKey, type TestApp } from '../helpers/test-app.js';
 
 const API_KEY = 'sk-test-do-not-leak-4242';
 let upstream: FakeOpenAi;
@@ -12,7 +12,7 @@ beforeAll(async () => {
   const baseUrl = await upstream.start();
   t = await startTestApp({
     env: { OPENAI_BASE_URL: baseUrl, OPENAI_API_KEY: API_KEY },
-    file: { providers: { openai: { type: 'openai', timeout_ms: 400, models: { 'smart-response': 'gpt-4o' } } } },
+    file: { providers: { openai: { type: 'openai', timeout_ms: 400, models: { 'smart-response': 'gpt-4o' } } }, cache: NO_CACHE },
   });
   tenant = await createTenantWithKey(t);
 });

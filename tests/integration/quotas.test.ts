@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAi } from '../helpers/fake-openai.js';
-import { createTenantWithKey, startTestApp, type TenantWithKey, type TestApp } from '../helpers/test-app.js';
+import { NO_CACHE, createTenantWithKey, startTestApp, type TenantWithKey, type TestApp } from '../helpers/test-app.js';
 
 describe('quotas (embedded)', () => {
   const upstream = new FakeOpenAi();
@@ -12,7 +12,7 @@ describe('quotas (embedded)', () => {
     t.app.inject({ method: 'PUT', url: `/admin/tenants/${k.tenantId}/quota`, headers: admin(), payload: quota });
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { OPENAI_BASE_URL: await upstream.start() } });
+    t = await startTestApp({ env: { OPENAI_BASE_URL: await upstream.start() }, file: { cache: NO_CACHE } });
   });
   afterAll(async () => {
     await t?.close();

@@ -22,7 +22,7 @@ describe('task routes on local providers', () => {
     expect(body.meta).toMatchObject({ provider: 'local', model: 'local-v1/sentiment', cached: false, request_id: res.headers['x-request-id'] });
     expect(body.meta.usage).toEqual({ input_tokens: expect.any(Number), output_tokens: 0, cost_micros: 0 });
     expect(res.headers['x-gateway-provider']).toBe('local');
-    expect(res.headers['x-gateway-cache']).toBe('BYPASS');
+    expect(res.headers['x-gateway-cache']).toBe('MISS');
   });
 
   it('keeps a valid incoming x-request-id and replaces an invalid one', async () => {

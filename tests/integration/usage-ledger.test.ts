@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAi } from '../helpers/fake-openai.js';
-import { createTenantWithKey, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { NO_CACHE, createTenantWithKey, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 describe('usage ledger', () => {
   const upstream = new FakeOpenAi();
@@ -15,6 +15,7 @@ describe('usage ledger', () => {
           models: { 'openai/gpt-4o-mini': { input_per_million_micros: 1_000_000, output_per_million_micros: 2_000_000 } },
           local_per_request_micros: { sentiment: 3 },
         },
+        cache: NO_CACHE,
       },
     });
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAi } from '../helpers/fake-openai.js';
 import { FakeVault } from '../helpers/fake-vault.js';
 import { signedInject } from '../helpers/signed.js';
-import { createTenantWithKey, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { NO_CACHE, createTenantWithKey, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 describe('secrets from Vault', () => {
   const vault = new FakeVault();
@@ -20,6 +20,7 @@ describe('secrets from Vault', () => {
       file: {
         providers: { openai: { type: 'openai', base_url: upstreamUrl, api_key_vault: 'gateway/openai#api_key' } },
         vault: { refresh_seconds: 3600, transit_key: 'gateway' },
+        cache: NO_CACHE,
       },
     });
   });

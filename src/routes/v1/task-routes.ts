@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { TASK_SCHEMAS, type TaskInput, type TaskName } from '../../../providers/task-schemas.js';
 import { tenantOf } from '../../../middleware/authenticate.js';
 import { estimateUsage } from '../../billing/estimate.js';
+import type { CacheMode, CacheStatus } from '../../cache/task-cache.js';
 import type { DispatchResult } from '../../dispatch.js';
 import type { Deps } from '../../deps.js';
 import { GatewayError } from '../../errors.js';
@@ -88,7 +89,7 @@ export function registerTaskRoutes(app: App, deps: Deps): void {
       async (request, reply) => {
         const started = performance.now();
         const { tenant, key } = tenantOf(request);
-        const { options, ...taskInput } = request.body as TaskInput & { options?: { providers?: string[]; timeout_ms?: number } };
+        const { options, ...taskInput } = request.body as TaskInput & { options?: { providers?: string[]; timeout_ms?: number; cache?: CacheMode } };
         const record = (status: number, out?: DispatchResult) =>
           deps.ledger.append({
             event_id: `use_${randomUUID().replaceAll('-', '')}`,
@@ -111,15 +112,28 @@ export function registerTaskRoutes(app: App, deps: Deps): void {
         // Refused admissions are not finished requests: no ledger row, nothing reserved.
         const reservation = await deps.quotas.admit(tenant, estimateUsage(deps.config, deps.providers, spec.task, taskInput));
         let out: DispatchResult;
+        let cacheStatus: CacheStatus;
         try {
-          out = await deps.dispatcher.run({
-            task: spec.task,
-            input: taskInput,
-            tenant,
-            requestId: request.id,
-            options: options ?? {},
-            clientSignal: clientSignal(reply),
-          });
+          const chain = deps.dispatcher.chainFor(spec.task, tenant, options?.providers);
+          ({ out, status: cacheStatus } = await deps.cache.run(
+            {
+              tenantId: tenant.id,
+              task: spec.task,
+              models: chain.map((p) => `${p.name}:${p.modelFor?.(spec.task) ?? p.kind}`),
+              input: taskInput,
+              options: { providers: options?.providers },
+            },
+            options?.cache ?? 'use',
+            () =>
+              deps.dispatcher.run({
+                task: spec.task,
+                input: taskInput,
+                tenant,
+                requestId: request.id,
+                options: options ?? {},
+                clientSignal: clientSignal(reply),
+              }),
+          ));
         } catch (err) {
           record(toGatewayError(err).statusCode);
           void deps.quotas.settle(reservation, { tokens: 0, costMicros: 0 });
@@ -128,14 +142,14 @@ export function registerTaskRoutes(app: App, deps: Deps): void {
         record(200, out);
         void deps.quotas.settle(reservation, { tokens: out.usage.input_tokens + out.usage.output_tokens, costMicros: out.cost_micros });
         request.log.info({ task: spec.task, provider: out.provider, attempts: out.attempts }, 'task answered');
-        void reply.header('x-gateway-provider', out.provider).header('x-gateway-cache', 'BYPASS');
+        void reply.header('x-gateway-provider', out.provider).header('x-gateway-cache', cacheStatus);
         return {
           ...out.result,
           meta: {
             request_id: request.id,
             provider: out.provider,
             model: out.model,
-            cached: false,
+            cached: cacheStatus === 'HIT',
             latency_ms: Math.round((performance.now() - started) * 100) / 100,
             usage: { ...out.usage, cost_micros: out.cost_micros },
           },

@@ -1,0 +1,211 @@
+import { createHash } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import { LRUCache } from 'lru-cache';
+import type { TaskName } from '../../providers/task-schemas.js';
+import type { InvalidationBus, SharedCache } from '../../repositories/types.js';
+import type { DispatchResult } from '../dispatch.js';
+
+export type CacheMode = 'use' | 'bypass' | 'refresh';
+export type CacheStatus = 'HIT' | 'MISS' | 'BYPASS';
+
+/** What a cached answer keeps: the answer and who gave it; usage and cost belong to the request that paid for it. */
+interface CachedAnswer {
+  result: DispatchResult['result'];
+  provider: string;
+  model: string;
+}
+
+export interface CacheKeyParts {
+  tenantId: string;
+  task: TaskName;
+  /** The provider chain with each provider's model version: a new model or route makes old entries unreachable. */
+  models: string[];
+  input: unknown;
+  /** Options that change the answer (not timeout or cache mode). */
+  options: unknown;
+}
+
+export interface TaskCacheOptions {
+  shared: SharedCache | undefined;
+  bus: InvalidationBus;
+  ttlMs: Record<TaskName, number>;
+  l1MaxBytes: number;
+  log: FastifyBaseLogger;
+}
+
+const GENERATION_TTL_MS = 5_000;
+const L2_BACKOFF_MS = 5_000;
+const LOCK_MS = 5_000;
+const WAIT_STEP_MS = 25;
+
+/** Whitespace and Unicode form do not change an answer; case and punctuation may, so they stay. */
+export function normalise(value: unknown): unknown {
+  if (typeof value === 'string') return value.normalize('NFC').trim().replace(/\s+/g, ' ');
+  if (Array.isArray(value)) return value.map(normalise);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => [k, normalise(v)]),
+    );
+  }
+  return value;
+}
+
+const generationNames = (tenantId: string, task: TaskName) => ['all', `tenant:${tenantId}`, `task:${tenantId}:${task}`];
+
+/**
+ * Two-level answer cache: L1 in this process (bounded by bytes), L2 in Redis when configured. Keys always include the
+ * tenant, so answers are never shared across tenants. A miss is computed once per key: one flight per instance, and a
+ * short Redis lock across instances while the others wait for L2. Purges bump generation numbers that are part of
+ * every key, so purged entries become unreachable everywhere at once. Redis trouble only costs L2: answers keep coming.
+ */
+export class TaskCache {
+  private readonly l1: LRUCache<string, string>;
+  private readonly flights = new Map<string, Promise<CachedAnswer>>();
+  private readonly generationCache = new Map<string, { value: number; expires: number }>();
+  /** Embedded mode (or Redis away): generations kept here. */
+  private readonly localGenerations = new Map<string, number>();
+  private l2DownUntil = 0;
+
+  constructor(private readonly options: TaskCacheOptions) {
+    this.l1 = new LRUCache<string, string>({ maxSize: options.l1MaxBytes, sizeCalculation: (v, k) => (v.length + k.length) * 2 });
+    options.bus.subscribe((m) => {
+      if (m.kind === 'cache') this.generationCache.clear();
+    });
+  }
+
+  ttlFor(task: TaskName): number {
+    return this.options.ttlMs[task];
+  }
+
+  async run(
+    parts: CacheKeyParts,
+    mode: CacheMode,
+    compute: () => Promise<DispatchResult>,
+  ): Promise<{ out: DispatchResult; status: CacheStatus }> {
+    const ttl = this.ttlFor(parts.task);
+    if (mode === 'bypass' || ttl <= 0) return { out: await compute(), status: 'BYPASS' };
+    const key = await this.key(parts);
+    if (mode === 'use') {
+      const hit = await this.lookup(key);
+      if (hit) return { out: fromCache(hit), status: 'HIT' };
+      const flight = this.flights.get(key);
+      if (flight) return { out: fromCache(await flight), status: 'HIT' };
+    }
+    let computed: DispatchResult | undefined;
+    const flight = this.fill(key, ttl, mode, async () => {
+      computed = await compute();
+      return { result: computed.result, provider: computed.provider, model: computed.model };
+    });
+    this.flights.set(key, flight);
+    try {
+      const answer = await flight;
+      // Another instance may have answered while this one waited on its lock: that is a hit here.
+      return computed ? { out: computed, status: 'MISS' } : { out: fromCache(answer), status: 'HIT' };
+    } finally {
+      this.flights.delete(key);
+    }
+  }
+
+  private async fill(key: string, ttl: number, mode: CacheMode, compute: () => Promise<CachedAnswer>): Promise<CachedAnswer> {
+    const shared = this.l2();
+    let locked = false;
+    if (shared && mode === 'use') {
+      const got = await this.guard(() => shared.lock(key, LOCK_MS));
+      locked = got === true;
+      if (got === false) {
+        const waited = await this.waitForL2(key);
+        if (waited) return waited;
+      }
+    }
+    try {
+      const answer = await compute();
+      const value = JSON.stringify(answer);
+      this.l1.set(key, value, { ttl });
+      if (shared) await this.guard(() => shared.set(key, value, ttl));
+      return answer;
+    } finally {
+      if (locked && shared) void this.guard(() => shared.unlock(key));
+    }
+  }
+
+  private async waitForL2(key: string): Promise<CachedAnswer | undefined> {
+    const deadline = Date.now() + LOCK_MS;
+    while (Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, WAIT_STEP_MS));
+      const hit = await this.lookup(key);
+      if (hit) return hit;
+      if (!this.l2()) return undefined;
+    }
+    return undefined;
+  }
+
+  private async lookup(key: string): Promise<CachedAnswer | undefined> {
+    const local = this.l1.get(key);
+    if (local) return JSON.parse(local) as CachedAnswer;
+    const shared = this.l2();
+    if (!shared) return undefined;
+    const remote = await this.guard(() => shared.get(key));
+    if (!remote) return undefined;
+    const ttl = this.l1.getRemainingTTL(key);
+    this.l1.set(key, remote, ttl > 0 ? { ttl } : {});
+    return JSON.parse(remote) as CachedAnswer;
+  }
+
+  async key(parts: CacheKeyParts): Promise<string> {
+    const generations = await this.generations(generationNames(parts.tenantId, parts.task));
+    const material = JSON.stringify([1, parts.tenantId, parts.task, parts.models, generations, normalise(parts.input), normalise(parts.options)]);
+    return createHash('sha256').update(material).digest('hex');
+  }
+
+  /** Makes a tenant's (or one task's, or everyone's) cached answers unreachable on every instance. */
+  async purge(scope: { tenantId?: string | undefined; task?: TaskName | undefined }): Promise<void> {
+    const name = scope.tenantId ? (scope.task ? `task:${scope.tenantId}:${scope.task}` : `tenant:${scope.tenantId}`) : 'all';
+    const shared = this.l2();
+    const bumped = shared ? await this.guard(() => shared.bump(name)) : undefined;
+    if (bumped === undefined) this.localGenerations.set(name, (this.localGenerations.get(name) ?? 0) + 1);
+    if (!scope.tenantId) this.l1.clear();
+    this.generationCache.clear();
+    await this.options.bus.publish({ kind: 'cache', id: name });
+  }
+
+  private async generations(names: string[]): Promise<number[]> {
+    const now = Date.now();
+    const cached = names.map((n) => this.generationCache.get(n));
+    if (cached.every((c) => c && c.expires > now)) return cached.map((c) => c!.value);
+    const shared = this.l2();
+    const remote = shared ? await this.guard(() => shared.generations(names)) : undefined;
+    const values = names.map((n, i) => (remote?.[i] ?? 0) + (this.localGenerations.get(n) ?? 0));
+    names.forEach((n, i) => this.generationCache.set(n, { value: values[i]!, expires: now + GENERATION_TTL_MS }));
+    return values;
+  }
+
+  private l2(): SharedCache | undefined {
+    return this.options.shared && Date.now() >= this.l2DownUntil ? this.options.shared : undefined;
+  }
+
+  /** An L2 failure switches L2 off for a few seconds, so a dead or paused Redis costs at most one timeout. */
+  private async guard<T>(op: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await op();
+    } catch (err) {
+      if (Date.now() >= this.l2DownUntil) this.options.log.warn({ err: { message: (err as Error).message } }, 'L2 cache unavailable; L1 only');
+      this.l2DownUntil = Date.now() + L2_BACKOFF_MS;
+      return undefined;
+    }
+  }
+}
+
+function fromCache(answer: CachedAnswer): DispatchResult {
+  return {
+    result: answer.result,
+    provider: answer.provider,
+    model: answer.model,
+    usage: { input_tokens: 0, output_tokens: 0 },
+    cost_micros: 0,
+    unit_price: {},
+    attempts: [],
+  } as DispatchResult;
+}
