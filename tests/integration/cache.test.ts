@@ -53,6 +53,18 @@ describe('answer cache (embedded: L1 only)', () => {
     expect(answers.filter((r) => r.headers['x-gateway-cache'] === 'MISS')).toHaveLength(1);
   });
 
+  it('warming computes and caches answers so the first live request is a hit', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/admin/cache/warm',
+      headers: { authorization: `Bearer ${t.adminKey}` },
+      payload: { tenant_id: a.tenantId, task: 'sentiment', inputs: [{ text: 'warmed ahead' }, { text: '' }, { nope: 1 }] },
+    });
+    expect(res.json()).toEqual({ warmed: 1, failed: [{ index: 1, code: 'VALIDATION_FAILED' }, { index: 2, code: 'VALIDATION_FAILED' }] });
+    const live = await t.app.inject({ method: 'POST', url: '/v1/sentiment', headers: a.auth, payload: { text: 'warmed ahead' } });
+    expect(live.headers['x-gateway-cache']).toBe('HIT');
+  });
+
   it('purge makes a tenant\'s answers unreachable and leaves other tenants\' alone', async () => {
     await ask(t, a, 'purge me');
     await ask(t, b, 'purge me');

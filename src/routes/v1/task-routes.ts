@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { TASK_SCHEMAS, type TaskInput, type TaskName } from '../../../providers/task-schemas.js';
 import { tenantOf } from '../../../middleware/authenticate.js';
 import { estimateUsage } from '../../billing/estimate.js';
+import { cachedDispatch } from '../../cache/cached-dispatch.js';
 import type { CacheMode, CacheStatus } from '../../cache/task-cache.js';
 import type { DispatchResult } from '../../dispatch.js';
 import type { Deps } from '../../deps.js';
@@ -114,25 +115,11 @@ export function registerTaskRoutes(app: App, deps: Deps): void {
         let out: DispatchResult;
         let cacheStatus: CacheStatus;
         try {
-          const chain = deps.dispatcher.chainFor(spec.task, tenant, options?.providers);
-          ({ out, status: cacheStatus } = await deps.cache.run(
-            {
-              tenantId: tenant.id,
-              task: spec.task,
-              models: chain.map((p) => `${p.name}:${p.modelFor?.(spec.task) ?? p.kind}`),
-              input: taskInput,
-              options: { providers: options?.providers },
-            },
+          ({ out, status: cacheStatus } = await cachedDispatch(
+            deps.dispatcher,
+            deps.cache,
+            { task: spec.task, input: taskInput, tenant, requestId: request.id, options: options ?? {}, signal: clientSignal(reply) },
             options?.cache ?? 'use',
-            () =>
-              deps.dispatcher.run({
-                task: spec.task,
-                input: taskInput,
-                tenant,
-                requestId: request.id,
-                options: options ?? {},
-                clientSignal: clientSignal(reply),
-              }),
           ));
         } catch (err) {
           record(toGatewayError(err).statusCode);

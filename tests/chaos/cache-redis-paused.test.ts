@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOwnRedis, type OwnRedis } from '../helpers/redis.js';
+import { createTenantWithKey, startTestApp, type TenantWithKey, type TestApp } from '../helpers/test-app.js';
+
+/** A paused Redis (SIGSTOP) must cost a request at most one command timeout, and never an error. */
+describe('answer cache with a paused Redis', () => {
+  let redis: OwnRedis;
+  let t: TestApp;
+  let k: TenantWithKey;
+  beforeAll(async () => {
+    redis = await startOwnRedis();
+    t = await startTestApp({ env: { REDIS_URL: redis.url } });
+    k = await createTenantWithKey(t, { name: 'Paused cache' });
+  });
+  afterAll(async () => {
+    process.kill(redis.process.pid!, 'SIGCONT');
+    await t?.close();
+    await redis?.kill();
+  });
+
+  const ask = (text: string) => t.app.inject({ method: 'POST', url: '/v1/sentiment', headers: k.auth, payload: { text } });
+
+  it('adds at most about 150 ms, then serves from L1 alone', async () => {
+    expect((await ask('warm up the path')).statusCode).toBe(200);
+    expect((await ask('cached before the pause')).headers['x-gateway-cache']).toBe('MISS');
+    process.kill(redis.process.pid!, 'SIGSTOP');
+    const timings: number[] = [];
+    for (const text of ['first after the pause', 'second after the pause', 'cached before the pause']) {
+      const started = performance.now();
+      const res = await ask(text);
+      timings.push(performance.now() - started);
+      expect(res.statusCode).toBe(200);
+    }
+    // One command timeout (150 ms) at most, on the first request; the next ones skip L2 entirely.
+    expect(timings[0]).toBeLessThan(250);
+    expect(timings[1]).toBeLessThan(100);
+    expect((await ask('cached before the pause')).headers['x-gateway-cache']).toBe('HIT');
+    expect(t.logs.some((l) => l.includes('L2 cache unavailable'))).toBe(true);
+  });
+});
