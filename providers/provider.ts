@@ -37,7 +37,8 @@ export type ProviderFailure =
   | 'rate_limited' // upstream 429
   | 'invalid_output' // the model's answer failed the task's output schema twice
   | 'bad_request' // upstream 4xx other than 429: our request or credentials are wrong
-  | 'unsupported'; // this provider declines this input (e.g. an unknown taxonomy)
+  | 'unsupported' // this provider declines this input (e.g. an unknown taxonomy)
+  | 'circuit_open'; // the provider's breaker is open: not called at all
 
 const FALLS_THROUGH: ReadonlySet<ProviderFailure> = new Set([
   'timeout',
@@ -46,7 +47,11 @@ const FALLS_THROUGH: ReadonlySet<ProviderFailure> = new Set([
   'rate_limited',
   'invalid_output',
   'unsupported',
+  'circuit_open',
 ]);
+
+/** Failures that say the provider is unhealthy, as circuit breakers count them (a bad request is our fault, not its). */
+export const BREAKER_FAILURES: ReadonlySet<ProviderFailure> = new Set(['timeout', 'connection', 'upstream_5xx', 'rate_limited']);
 
 export class ProviderError extends Error {
   readonly failure: ProviderFailure;

@@ -31,6 +31,7 @@ import { registerQuotaRoutes } from './routes/admin/quota.js';
 import { registerUsageExportRoutes } from './routes/admin/usage-export.js';
 import { registerInvoiceRoutes } from './routes/admin/invoices.js';
 import { registerCacheRoutes } from './routes/admin/cache.js';
+import { registerProviderRoutes } from './routes/admin/providers.js';
 import { registerAdminUsageRoutes } from './routes/admin/usage.js';
 
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -113,6 +114,7 @@ export async function buildApp(deps: Deps, logger: FastifyBaseLogger): Promise<A
       registerUsageExportRoutes(admin as App, deps);
       registerInvoiceRoutes(admin as App, deps);
       registerCacheRoutes(admin as App, deps);
+      registerProviderRoutes(admin as App, deps);
     },
     { prefix: '/admin' },
   );

@@ -75,6 +75,18 @@ export const ConfigFileSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /** Circuit breakers per provider and model. */
+    breakers: Type.Optional(
+      Type.Object(
+        {
+          error_threshold_percent: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+          volume_threshold: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+          window_seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3_600 })),
+          reset_seconds: Type.Optional(Type.Number({ minimum: 0.1, maximum: 3_600 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     cache: Type.Optional(
       Type.Object(
         {

@@ -28,6 +28,7 @@ export interface Config {
   rateLimits: RateLimitConfig;
   plans: Record<string, Plan>;
   cache: { l1MaxBytes: number; ttlMs: Record<TaskName, number> };
+  breakers: { errorThresholdPercent: number; volumeThreshold: number; windowMs: number; resetMs: number };
   webhooks: { allowPrivateNetworks: boolean };
   providers: Record<string, ProviderConfig>;
   routing: Record<TaskName, string[]>;
@@ -288,6 +289,12 @@ export function loadConfig(env: Env, file?: string | ConfigFile): Config {
       perKey: { perSecond: content.rate_limits?.per_key?.per_second, perMinute: content.rate_limits?.per_key?.per_minute },
       perTenant: { perSecond: content.rate_limits?.per_tenant?.per_second, perMinute: content.rate_limits?.per_tenant?.per_minute },
       fallbackInstances: content.rate_limits?.fallback_instances ?? 2,
+    },
+    breakers: {
+      errorThresholdPercent: content.breakers?.error_threshold_percent ?? 50,
+      volumeThreshold: content.breakers?.volume_threshold ?? 20,
+      windowMs: (content.breakers?.window_seconds ?? 30) * 1000,
+      resetMs: Math.round((content.breakers?.reset_seconds ?? 30) * 1000),
     },
     cache: {
       l1MaxBytes: content.cache?.l1_max_bytes ?? 64 * 1024 * 1024,

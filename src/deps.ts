@@ -25,6 +25,7 @@ import { QuotaService } from './billing/quota-service.js';
 import type { Config } from './config.js';
 import { TaskCache } from './cache/task-cache.js';
 import { TaskDispatcher } from './dispatch.js';
+import { ProviderBreakers } from './resilience/provider-breakers.js';
 import { EventBus } from './events/event-bus.js';
 import { KeyService } from './keys/key-service.js';
 import { loadOrCreateMasterKey } from './secrets/master-key.js';
@@ -38,6 +39,7 @@ export interface Deps {
   repos: Repositories;
   providers: ReadonlyMap<string, Provider>;
   dispatcher: TaskDispatcher;
+  breakers: ProviderBreakers;
   keys: KeyService;
   nonces: NonceStore;
   rateLimits: RateLimitStore;
@@ -152,6 +154,7 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
   const audit = new AuditLog(repos.audit, clock);
   const ledger = new LedgerWriter(repos.usage, logger);
   const events = new EventBus(clock, (err, event) => logger.error({ err, type: event.type }, 'event listener failed'));
+  const breakers = new ProviderBreakers(config.breakers, events);
   const keys = new KeyService({
     keys: repos.keys,
     tenants: repos.tenants,
@@ -189,7 +192,8 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     clock,
     repos,
     providers,
-    dispatcher: new TaskDispatcher(config, providers),
+    dispatcher: new TaskDispatcher(config, providers, breakers),
+    breakers,
     keys,
     nonces: hot.nonces,
     rateLimits: hot.rateLimits,
@@ -205,6 +209,7 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     secrets,
     generatedAdminKey: config.security.adminKey ? undefined : bootstrap?.secret,
     async close() {
+      breakers.shutdown();
       clearInterval(finalizer);
       clearTimeout(firstPass);
       await ledger.close();

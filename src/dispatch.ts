@@ -5,6 +5,7 @@ import type { Tenant } from '../repositories/types.js';
 import { costMicros, unitPrice } from './billing/pricing.js';
 import type { Config } from './config.js';
 import { GatewayError } from './errors.js';
+import { CircuitOpenError, type ProviderBreakers } from './resilience/provider-breakers.js';
 
 export interface TaskOptions {
   providers?: string[] | undefined;
@@ -46,6 +47,7 @@ export class TaskDispatcher {
   constructor(
     private readonly config: Config,
     private readonly providers: ReadonlyMap<string, Provider>,
+    private readonly breakers: ProviderBreakers,
   ) {}
 
   chainFor(task: TaskName, tenant: Tenant, requested?: string[]): Provider[] {
@@ -75,10 +77,13 @@ export class TaskDispatcher {
     const deadlineMs = request.options.timeout_ms ?? this.config.tasks[task].timeoutMs;
     const signal = AbortSignal.any([request.clientSignal, AbortSignal.timeout(deadlineMs)]);
     const attempts: Attempt[] = [];
+    const openRetries: number[] = [];
     for (const provider of chain) {
       const started = performance.now();
       try {
-        const output = await provider.run(task, request.input, { tenantId: tenant.id, requestId: request.requestId, signal });
+        const call = () => provider.run(task, request.input, { tenantId: tenant.id, requestId: request.requestId, signal });
+        // In-process providers have no vendor to protect from, and stay the last resort when breakers are open.
+        const output = provider.kind === 'local' ? await call() : await this.breakers.call(provider.name, provider.modelFor?.(task) ?? provider.kind, call);
         if (!resultCheckers[task].Check(output.result)) {
           throw new ProviderError(provider.name, 'invalid_output', `${provider.name} returned a ${task} result outside the schema`);
         }
@@ -88,6 +93,7 @@ export class TaskDispatcher {
         return { ...output, provider: provider.name, cost_micros: cost, unit_price: unitPrice(this.config.pricing, priced), attempts };
       } catch (err) {
         const failure = asProviderError(provider.name, err);
+        if (failure instanceof CircuitOpenError) openRetries.push(failure.retryAfterMs);
         attempts.push({ provider: provider.name, outcome: failure.failure, ms: performance.now() - started });
         if (signal.aborted) throw deadlineError(task, deadlineMs, attempts, request.clientSignal.aborted);
         if (!failure.fallsThrough) {
@@ -97,6 +103,13 @@ export class TaskDispatcher {
           });
         }
       }
+    }
+    if (attempts.length > 0 && attempts.every((a) => a.outcome === 'circuit_open')) {
+      const retryAfterMs = Math.min(...openRetries);
+      throw new GatewayError('UPSTREAM_CIRCUIT_OPEN', `Every provider for ${task} is failing; try again later.`, {
+        headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) },
+        details: { attempts: publicAttempts(attempts), retry_after_ms: retryAfterMs },
+      });
     }
     throw new GatewayError('NO_PROVIDER_AVAILABLE', `No provider could answer ${task}.`, {
       details: { attempts: publicAttempts(attempts) },
