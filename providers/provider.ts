@@ -50,6 +50,17 @@ const FALLS_THROUGH: ReadonlySet<ProviderFailure> = new Set([
   'circuit_open',
 ]);
 
+/** Failures worth trying again on the same provider (a timeout already spent its share of the deadline). */
+export const RETRYABLE_FAILURES: ReadonlySet<ProviderFailure> = new Set(['connection', 'upstream_5xx', 'rate_limited']);
+
+/** Retry-After as milliseconds: delta seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
 /** Failures that say the provider is unhealthy, as circuit breakers count them (a bad request is our fault, not its). */
 export const BREAKER_FAILURES: ReadonlySet<ProviderFailure> = new Set(['timeout', 'connection', 'upstream_5xx', 'rate_limited']);
 
@@ -57,13 +68,21 @@ export class ProviderError extends Error {
   readonly failure: ProviderFailure;
   readonly provider: string;
   readonly status: number | undefined;
+  /** From the upstream's Retry-After, when it sent one. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(provider: string, failure: ProviderFailure, message: string, options: { status?: number; cause?: unknown } = {}) {
+  constructor(
+    provider: string,
+    failure: ProviderFailure,
+    message: string,
+    options: { status?: number; retryAfterMs?: number | undefined; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ProviderError';
     this.provider = provider;
     this.failure = failure;
     this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
   }
 
   /** Whether routing should try the next provider in the chain. */

@@ -75,6 +75,17 @@ export const ConfigFileSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /** Retries on the same provider before falling through: 5xx, connection errors and 429 only. */
+    retries: Type.Optional(
+      Type.Object(
+        {
+          max_attempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })),
+          base_ms: Type.Optional(Type.Integer({ minimum: 1, maximum: 60_000 })),
+          max_delay_ms: Type.Optional(Type.Integer({ minimum: 1, maximum: 60_000 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     /** Circuit breakers per provider and model. */
     breakers: Type.Optional(
       Type.Object(

@@ -28,6 +28,7 @@ export interface Config {
   rateLimits: RateLimitConfig;
   plans: Record<string, Plan>;
   cache: { l1MaxBytes: number; ttlMs: Record<TaskName, number> };
+  retries: { maxAttempts: number; baseMs: number; maxDelayMs: number };
   breakers: { errorThresholdPercent: number; volumeThreshold: number; windowMs: number; resetMs: number };
   webhooks: { allowPrivateNetworks: boolean };
   providers: Record<string, ProviderConfig>;
@@ -289,6 +290,11 @@ export function loadConfig(env: Env, file?: string | ConfigFile): Config {
       perKey: { perSecond: content.rate_limits?.per_key?.per_second, perMinute: content.rate_limits?.per_key?.per_minute },
       perTenant: { perSecond: content.rate_limits?.per_tenant?.per_second, perMinute: content.rate_limits?.per_tenant?.per_minute },
       fallbackInstances: content.rate_limits?.fallback_instances ?? 2,
+    },
+    retries: {
+      maxAttempts: content.retries?.max_attempts ?? 2,
+      baseMs: content.retries?.base_ms ?? 100,
+      maxDelayMs: content.retries?.max_delay_ms ?? 2_000,
     },
     breakers: {
       errorThresholdPercent: content.breakers?.error_threshold_percent ?? 50,

@@ -1,11 +1,12 @@
 import { Compile } from 'typebox/compile';
-import { ProviderError, type Provider, type ProviderOutput } from '../providers/provider.js';
+import { ProviderError, RETRYABLE_FAILURES, type Provider, type ProviderOutput } from '../providers/provider.js';
 import { TASK_SCHEMAS, TASKS, type TaskInput, type TaskName } from '../providers/task-schemas.js';
 import type { Tenant } from '../repositories/types.js';
 import { costMicros, unitPrice } from './billing/pricing.js';
 import type { Config } from './config.js';
 import { GatewayError } from './errors.js';
 import { CircuitOpenError, type ProviderBreakers } from './resilience/provider-breakers.js';
+import { backoffMs, sleep } from './resilience/retry.js';
 
 export interface TaskOptions {
   providers?: string[] | undefined;
@@ -78,29 +79,42 @@ export class TaskDispatcher {
     const signal = AbortSignal.any([request.clientSignal, AbortSignal.timeout(deadlineMs)]);
     const attempts: Attempt[] = [];
     const openRetries: number[] = [];
+    const begun = performance.now();
     for (const provider of chain) {
-      const started = performance.now();
-      try {
-        const call = () => provider.run(task, request.input, { tenantId: tenant.id, requestId: request.requestId, signal });
-        // In-process providers have no vendor to protect from, and stay the last resort when breakers are open.
-        const output = provider.kind === 'local' ? await call() : await this.breakers.call(provider.name, provider.modelFor?.(task) ?? provider.kind, call);
-        if (!resultCheckers[task].Check(output.result)) {
-          throw new ProviderError(provider.name, 'invalid_output', `${provider.name} returned a ${task} result outside the schema`);
-        }
-        attempts.push({ provider: provider.name, outcome: 'ok', ms: performance.now() - started });
-        const priced = { provider: provider.name, kind: provider.kind, model: output.model, task, usage: output.usage };
-        const cost = costMicros(this.config.pricing, priced);
-        return { ...output, provider: provider.name, cost_micros: cost, unit_price: unitPrice(this.config.pricing, priced), attempts };
-      } catch (err) {
-        const failure = asProviderError(provider.name, err);
-        if (failure instanceof CircuitOpenError) openRetries.push(failure.retryAfterMs);
-        attempts.push({ provider: provider.name, outcome: failure.failure, ms: performance.now() - started });
-        if (signal.aborted) throw deadlineError(task, deadlineMs, attempts, request.clientSignal.aborted);
-        if (!failure.fallsThrough) {
-          throw new GatewayError('PROVIDER_ERROR', `Provider "${provider.name}" rejected the request.`, {
-            details: { attempts: publicAttempts(attempts) },
-            cause: err,
-          });
+      for (let attempt = 1; ; attempt++) {
+        const started = performance.now();
+        try {
+          const call = () => provider.run(task, request.input, { tenantId: tenant.id, requestId: request.requestId, signal });
+          // In-process providers have no vendor to protect from, and stay the last resort when breakers are open.
+          const output =
+            provider.kind === 'local' ? await call() : await this.breakers.call(provider.name, provider.modelFor?.(task) ?? provider.kind, call);
+          if (!resultCheckers[task].Check(output.result)) {
+            throw new ProviderError(provider.name, 'invalid_output', `${provider.name} returned a ${task} result outside the schema`);
+          }
+          attempts.push({ provider: provider.name, outcome: 'ok', ms: performance.now() - started });
+          const priced = { provider: provider.name, kind: provider.kind, model: output.model, task, usage: output.usage };
+          const cost = costMicros(this.config.pricing, priced);
+          return { ...output, provider: provider.name, cost_micros: cost, unit_price: unitPrice(this.config.pricing, priced), attempts };
+        } catch (err) {
+          const failure = asProviderError(provider.name, err);
+          if (failure instanceof CircuitOpenError) openRetries.push(failure.retryAfterMs ?? 0);
+          attempts.push({ provider: provider.name, outcome: failure.failure, ms: performance.now() - started });
+          if (signal.aborted) throw deadlineError(task, deadlineMs, attempts, request.clientSignal.aborted);
+          if (!failure.fallsThrough) {
+            throw new GatewayError('PROVIDER_ERROR', `Provider "${provider.name}" rejected the request.`, {
+              details: { attempts: publicAttempts(attempts) },
+              cause: err,
+            });
+          }
+          if (!RETRYABLE_FAILURES.has(failure.failure) || attempt >= this.config.retries.maxAttempts) break;
+          const delay = backoffMs(attempt, this.config.retries, failure.retryAfterMs);
+          // A retry that cannot finish inside the deadline is worth less than the next provider.
+          if (performance.now() - begun + delay >= deadlineMs) break;
+          try {
+            await sleep(delay, signal);
+          } catch {
+            throw deadlineError(task, deadlineMs, attempts, request.clientSignal.aborted);
+          }
         }
       }
     }

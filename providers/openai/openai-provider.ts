@@ -3,6 +3,7 @@ import { Value } from 'typebox/value';
 import type { HttpClient } from '../http.js';
 import {
   ProviderError,
+  parseRetryAfter,
   type OpenAiProviderConfig,
   type Provider,
   type SecretSource,
@@ -110,7 +111,8 @@ export class OpenAiProvider implements Provider {
     if (err instanceof OpenAI.APIError && typeof err.status === 'number') {
       const status = err.status;
       const failure = status === 429 ? 'rate_limited' : status >= 500 ? 'upstream_5xx' : 'bad_request';
-      return new ProviderError(this.name, failure, `${this.name} answered HTTP ${status}`, { status, cause: err });
+      const retryAfterMs = parseRetryAfter(err.headers?.get('retry-after'));
+      return new ProviderError(this.name, failure, `${this.name} answered HTTP ${status}`, { status, retryAfterMs, cause: err });
     }
     return new ProviderError(this.name, 'connection', `${this.name} call failed`, { cause: err });
   }

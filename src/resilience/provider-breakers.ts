@@ -29,11 +29,8 @@ interface Entry {
 
 /** Thrown instead of calling a provider whose breaker is open; falls through to the next provider. */
 export class CircuitOpenError extends ProviderError {
-  constructor(
-    provider: string,
-    readonly retryAfterMs: number,
-  ) {
-    super(provider, 'circuit_open', `${provider} is failing; its circuit is open`);
+  constructor(provider: string, retryAfterMs: number) {
+    super(provider, 'circuit_open', `${provider} is failing; its circuit is open`, { retryAfterMs });
   }
 }
 

@@ -16,7 +16,7 @@ describe('circuit breakers', () => {
   beforeAll(async () => {
     t = await startTestApp({
       env: { OPENAI_BASE_URL: await upstream.start() },
-      file: { cache: NO_CACHE, breakers: { volume_threshold: 20, error_threshold_percent: 50, window_seconds: 30, reset_seconds: 1 } },
+      file: { cache: NO_CACHE, retries: { max_attempts: 1 }, breakers: { volume_threshold: 20, error_threshold_percent: 50, window_seconds: 30, reset_seconds: 1 } },
     });
     k = await createTenantWithKey(t, { name: 'Breakers' });
     t.deps.events.on((e) => e.type.startsWith('provider.') && events.push({ type: e.type, data: e.data }));

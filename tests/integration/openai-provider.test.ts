@@ -12,7 +12,7 @@ beforeAll(async () => {
   const baseUrl = await upstream.start();
   t = await startTestApp({
     env: { OPENAI_BASE_URL: baseUrl, OPENAI_API_KEY: API_KEY },
-    file: { providers: { openai: { type: 'openai', timeout_ms: 400, models: { 'smart-response': 'gpt-4o' } } }, cache: NO_CACHE },
+    file: { providers: { openai: { type: 'openai', timeout_ms: 400, models: { 'smart-response': 'gpt-4o' } } }, cache: NO_CACHE, retries: { max_attempts: 1 } },
   });
   tenant = await createTenantWithKey(t);
 });
