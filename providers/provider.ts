@@ -38,7 +38,8 @@ export type ProviderFailure =
   | 'invalid_output' // the model's answer failed the task's output schema twice
   | 'bad_request' // upstream 4xx other than 429: our request or credentials are wrong
   | 'unsupported' // this provider declines this input (e.g. an unknown taxonomy)
-  | 'circuit_open'; // the provider's breaker is open: not called at all
+  | 'circuit_open' // the provider's breaker is open: not called at all
+  | 'overloaded'; // the provider's bulkhead is full: not called at all
 
 const FALLS_THROUGH: ReadonlySet<ProviderFailure> = new Set([
   'timeout',
@@ -48,6 +49,7 @@ const FALLS_THROUGH: ReadonlySet<ProviderFailure> = new Set([
   'invalid_output',
   'unsupported',
   'circuit_open',
+  'overloaded',
 ]);
 
 /** Failures worth trying again on the same provider (a timeout already spent its share of the deadline). */
@@ -112,6 +114,9 @@ export interface OpenAiProviderConfig {
   models: Partial<Record<TaskName, string>>;
   timeoutMs: number;
   maxConnections: number;
+  /** Bulkhead: calls in flight at once, and how many more may wait for a slot. */
+  maxConcurrency: number;
+  maxQueue: number;
 }
 
 export interface LocalProviderConfig {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import underPressure from '@fastify/under-pressure';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type RawServerDefault } from 'fastify';
 import type { IncomingMessage } from 'node:http';
@@ -10,6 +11,7 @@ import { rateLimit } from '../middleware/rate-limit.js';
 import { auditAdminMutations } from './audit/audit-hook.js';
 import type { Deps } from './deps.js';
 import type { App } from './http/app-type.js';
+import { GatewayError } from './errors.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { jsonBodyParser } from './http/json-body.js';
 import { validatorCompiler } from './http/validators.js';
@@ -75,6 +77,17 @@ export async function buildApp(deps: Deps, logger: FastifyBaseLogger): Promise<A
     void reply.header('x-request-id', request.id);
   });
 
+  if (deps.config.loadShedding.maxEventLoopDelayMs > 0) {
+    await app.register(underPressure, {
+      maxEventLoopDelay: deps.config.loadShedding.maxEventLoopDelayMs,
+      sampleInterval: deps.config.loadShedding.sampleIntervalMs,
+      // Shed work, not health checks: a load balancer must still see the process alive.
+      pressureHandler: async (request) => {
+        if (request.url.startsWith('/health/')) return;
+        throw new GatewayError('OVERLOADED', 'The gateway is overloaded; try again shortly.', { headers: { 'retry-after': '1' } });
+      },
+    });
+  }
   await app.register(swagger, openApiOptions());
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

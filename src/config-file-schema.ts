@@ -25,6 +25,9 @@ const OpenAiProvider = Type.Object(
     models: Type.Optional(perTask(Type.String({ minLength: 1 }))),
     timeout_ms: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000 })),
     max_connections: Type.Optional(Type.Integer({ minimum: 1, maximum: 1024 })),
+    /** Calls in flight at once (default: max_connections) and how many more may queue (default: 4 × that). */
+    max_concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+    max_queue: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
     /** `path#field` of the API key in Vault KV v2 (under vault.kv_mount); needs VAULT_ADDR and VAULT_TOKEN. */
     api_key_vault: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_./-]{1,200}#[A-Za-z0-9_.-]{1,100}$' })),
   },
@@ -71,6 +74,17 @@ export const ConfigFileSchema = Type.Object(
         {
           body_limit_bytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 10 * 1024 * 1024 })),
           max_header_bytes: Type.Optional(Type.Integer({ minimum: 4096, maximum: 65_536 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Load shedding: 503 OVERLOADED while the event loop lags more than this (0 = off). */
+    load_shedding: Type.Optional(
+      Type.Object(
+        {
+          max_event_loop_delay_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 60_000 })),
+          /** Several event-loop samples (10 ms apart) must fit in one interval, or the lag reads as unknown. */
+          sample_interval_ms: Type.Optional(Type.Integer({ minimum: 50, maximum: 10_000 })),
         },
         { additionalProperties: false },
       ),

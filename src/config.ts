@@ -29,6 +29,7 @@ export interface Config {
   plans: Record<string, Plan>;
   cache: { l1MaxBytes: number; ttlMs: Record<TaskName, number> };
   retries: { maxAttempts: number; baseMs: number; maxDelayMs: number };
+  loadShedding: { maxEventLoopDelayMs: number; sampleIntervalMs: number };
   breakers: { errorThresholdPercent: number; volumeThreshold: number; windowMs: number; resetMs: number };
   webhooks: { allowPrivateNetworks: boolean };
   providers: Record<string, ProviderConfig>;
@@ -191,6 +192,8 @@ function openAiProvider(
     models: spec.models ?? {},
     timeoutMs: spec.timeout_ms ?? 10_000,
     maxConnections: spec.max_connections ?? 64,
+    maxConcurrency: spec.max_concurrency ?? spec.max_connections ?? 64,
+    maxQueue: spec.max_queue ?? 4 * (spec.max_concurrency ?? spec.max_connections ?? 64),
   };
 }
 
@@ -290,6 +293,10 @@ export function loadConfig(env: Env, file?: string | ConfigFile): Config {
       perKey: { perSecond: content.rate_limits?.per_key?.per_second, perMinute: content.rate_limits?.per_key?.per_minute },
       perTenant: { perSecond: content.rate_limits?.per_tenant?.per_second, perMinute: content.rate_limits?.per_tenant?.per_minute },
       fallbackInstances: content.rate_limits?.fallback_instances ?? 2,
+    },
+    loadShedding: {
+      maxEventLoopDelayMs: content.load_shedding?.max_event_loop_delay_ms ?? 1_000,
+      sampleIntervalMs: content.load_shedding?.sample_interval_ms ?? 1_000,
     },
     retries: {
       maxAttempts: content.retries?.max_attempts ?? 2,

@@ -6,6 +6,7 @@ import { costMicros, unitPrice } from './billing/pricing.js';
 import type { Config } from './config.js';
 import { GatewayError } from './errors.js';
 import { CircuitOpenError, type ProviderBreakers } from './resilience/provider-breakers.js';
+import { Bulkhead } from './resilience/bulkhead.js';
 import { backoffMs, sleep } from './resilience/retry.js';
 
 export interface TaskOptions {
@@ -45,11 +46,22 @@ const resultCheckers = Object.fromEntries(TASKS.map((t) => [t, Compile(TASK_SCHE
  * falling through on retryable failures, under one deadline for the whole request.
  */
 export class TaskDispatcher {
+  private readonly bulkheads = new Map<string, Bulkhead>();
+
   constructor(
     private readonly config: Config,
     private readonly providers: ReadonlyMap<string, Provider>,
     private readonly breakers: ProviderBreakers,
-  ) {}
+  ) {
+    for (const [name, p] of Object.entries(config.providers)) {
+      if (p.type === 'openai') this.bulkheads.set(name, new Bulkhead(name, p.maxConcurrency, p.maxQueue));
+    }
+  }
+
+  /** Requests in flight and queued, per provider with a bulkhead. */
+  load(): Record<string, { in_flight: number; queued: number }> {
+    return Object.fromEntries([...this.bulkheads].map(([name, b]) => [name, { in_flight: b.inFlight, queued: b.queued }]));
+  }
 
   chainFor(task: TaskName, tenant: Tenant, requested?: string[]): Provider[] {
     const allowed = (name: string) => tenant.allowed_providers === null || tenant.allowed_providers.includes(name);
@@ -86,8 +98,9 @@ export class TaskDispatcher {
         try {
           const call = () => provider.run(task, request.input, { tenantId: tenant.id, requestId: request.requestId, signal });
           // In-process providers have no vendor to protect from, and stay the last resort when breakers are open.
-          const output =
-            provider.kind === 'local' ? await call() : await this.breakers.call(provider.name, provider.modelFor?.(task) ?? provider.kind, call);
+          const bulkhead = this.bulkheads.get(provider.name);
+          const guarded = () => this.breakers.call(provider.name, provider.modelFor?.(task) ?? provider.kind, call);
+          const output = provider.kind === 'local' ? await call() : bulkhead ? await bulkhead.run(guarded, signal) : await guarded();
           if (!resultCheckers[task].Check(output.result)) {
             throw new ProviderError(provider.name, 'invalid_output', `${provider.name} returned a ${task} result outside the schema`);
           }
@@ -117,6 +130,12 @@ export class TaskDispatcher {
           }
         }
       }
+    }
+    if (attempts.length > 0 && attempts.every((a) => a.outcome === 'overloaded')) {
+      throw new GatewayError('OVERLOADED', `Every provider for ${task} is at capacity; try again shortly.`, {
+        headers: { 'retry-after': '1' },
+        details: { attempts: publicAttempts(attempts) },
+      });
     }
     if (attempts.length > 0 && attempts.every((a) => a.outcome === 'circuit_open')) {
       const retryAfterMs = Math.min(...openRetries);

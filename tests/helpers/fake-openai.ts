@@ -39,6 +39,8 @@ function answerFor(body: Record<string, unknown>): unknown {
 export class FakeOpenAi {
   readonly requests: RecordedRequest[] = [];
   connections = 0;
+  /** Hanging requests whose client (the gateway) went away: proof that an upstream call was cancelled. */
+  cancelled = 0;
   private readonly queue: Behaviour[] = [];
   private readonly server: Server;
   private readonly hanging = new Set<ServerResponse>();
@@ -94,6 +96,9 @@ export class FakeOpenAi {
         return completion(JSON.stringify({ unexpected: true }));
       case 'hang':
         this.hanging.add(res);
+        res.on('close', () => {
+          if (this.hanging.delete(res) && !res.writableEnded) this.cancelled++;
+        });
         return;
       case 'reset':
         req.socket.destroy();
@@ -106,7 +111,9 @@ export class FakeOpenAi {
   }
 
   async close(): Promise<void> {
-    for (const res of this.hanging) res.destroy();
+    const open = [...this.hanging];
+    this.hanging.clear();
+    for (const res of open) res.destroy();
     this.server.closeAllConnections();
     this.server.close();
     await once(this.server, 'close').catch(() => undefined);

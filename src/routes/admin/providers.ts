@@ -27,7 +27,15 @@ export function registerProviderRoutes(app: App, deps: Deps): void {
         security: [{ bearer: [] }],
         response: {
           200: Type.Object({
-            data: Type.Array(Type.Object({ name: Type.String(), kind: Type.String(), tasks: Type.Array(Type.String()), breakers: Type.Array(Breaker) })),
+            data: Type.Array(
+              Type.Object({
+                name: Type.String(),
+                kind: Type.String(),
+                tasks: Type.Array(Type.String()),
+                load: Type.Union([Type.Object({ in_flight: Type.Integer(), queued: Type.Integer() }), Type.Null()]),
+                breakers: Type.Array(Breaker),
+              }),
+            ),
           }),
           ...errorResponses(...AUTH_ERRORS),
         },
@@ -35,11 +43,13 @@ export function registerProviderRoutes(app: App, deps: Deps): void {
     },
     async () => {
       const status = deps.breakers.status();
+      const load = deps.dispatcher.load();
       return {
         data: [...deps.providers.values()].map((p) => ({
           name: p.name,
           kind: p.kind,
           tasks: [...p.tasks],
+          load: load[p.name] ?? null,
           breakers: status.filter((b) => b.provider === p.name),
         })),
       };

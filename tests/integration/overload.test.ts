@@ -1,0 +1,95 @@
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeOpenAi } from '../helpers/fake-openai.js';
+import { NO_CACHE, createTenantWithKey, startTestApp, type TenantWithKey, type TestApp } from '../helpers/test-app.js';
+
+describe('bulkheads, load shedding and cancellation', () => {
+  const upstream = new FakeOpenAi();
+  let t: TestApp;
+  let k: TenantWithKey;
+  const ask = (providers: string[], text = 'hello') =>
+    t.app.inject({ method: 'POST', url: '/v1/sentiment', headers: k.auth, payload: { text, options: { providers } } });
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      env: { OPENAI_BASE_URL: await upstream.start() },
+      file: {
+        cache: NO_CACHE,
+        retries: { max_attempts: 1 },
+        providers: { openai: { type: 'openai', max_concurrency: 2, max_queue: 1, timeout_ms: 5_000 } },
+        load_shedding: { max_event_loop_delay_ms: 100, sample_interval_ms: 100 },
+      },
+    });
+    k = await createTenantWithKey(t, { name: 'Overload' });
+    await untilStatus(200);
+  });
+
+  /** Booting blocks the event loop, which the load shedder rightly reads as overload for a moment. */
+  async function untilStatus(status: number): Promise<void> {
+    const deadline = Date.now() + 5_000;
+    while ((await ask(['local'])).statusCode !== status && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  }
+  afterAll(async () => {
+    await t?.close();
+    await upstream.close();
+  });
+
+  it('a full bulkhead refuses without calling the provider: the next provider answers, or 503 OVERLOADED', async () => {
+    upstream.reset();
+    upstream.plan('slow', 'slow', 'slow');
+    const [only, withFallback] = await Promise.all([
+      Promise.all(Array.from({ length: 5 }, () => ask(['openai']))),
+      // Local has no bulkhead: a saturated vendor does not hold it up.
+      (async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        return Promise.all([ask(['openai', 'local']), ask(['local'])]);
+      })(),
+    ]);
+    expect(only.filter((r) => r.statusCode === 200)).toHaveLength(3);
+    const refused = only.filter((r) => r.statusCode === 503);
+    expect(refused).toHaveLength(2);
+    expect(refused[0]!.json().error.code).toBe('OVERLOADED');
+    expect(refused[0]!.headers['retry-after']).toBe('1');
+    expect(withFallback.map((r) => r.json().meta.provider)).toEqual(['local', 'local']);
+    expect(upstream.requests).toHaveLength(3);
+  });
+
+  it('a client that disconnects cancels its upstream call', async () => {
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (t.app.server.address() as AddressInfo).port;
+    upstream.reset();
+    upstream.plan('hang');
+    const controller = new AbortController();
+    const pending = fetch(`http://127.0.0.1:${port}/v1/sentiment`, {
+      method: 'POST',
+      headers: { ...k.auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'hang on', options: { providers: ['openai'] } }),
+      signal: controller.signal,
+    }).catch(() => 'aborted');
+    const deadline = Date.now() + 5_000;
+    while (upstream.requests.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    controller.abort();
+    expect(await pending).toBe('aborted');
+    while (upstream.cancelled === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(upstream.cancelled).toBe(1);
+  });
+
+  it('sheds load while the event loop lags, but never health checks, and recovers', async () => {
+    const until = Date.now() + 400;
+    while (Date.now() < until) {
+      // Block the event loop, as a CPU-bound burst would.
+    }
+    let shed = await ask(['local']);
+    const deadline = Date.now() + 2_000;
+    while (shed.statusCode !== 503 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 5));
+      shed = await ask(['local']);
+    }
+    expect(shed.statusCode).toBe(503);
+    expect(shed.json().error.code).toBe('OVERLOADED');
+    expect(shed.headers['retry-after']).toBe('1');
+    expect((await t.app.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200);
+    await untilStatus(200);
+    expect((await ask(['local'])).statusCode).toBe(200);
+  });
+});
