@@ -52,8 +52,14 @@ async function main(): Promise<void> {
 
   const upstream = new FakeOpenAi();
   const upstreamUrl = await upstream.start();
+  // A second vendor that fails 30 % of its calls: retries, breakers and failover under load.
+  const flaky = new FakeOpenAi();
+  flaky.failRate = 0.3;
+  const flakyUrl = await flaky.start();
   const adminKey = generateKey('gwa', 'test');
   const dataDir = mkdtempSync(join(tmpdir(), 'gw-bench-'));
+  const configPath = join(dataDir, 'gateway.json');
+  writeFileSync(configPath, JSON.stringify({ providers: { flaky: { type: 'openai', base_url: flakyUrl, api_key_env: 'OPENAI_API_KEY' } } }));
   const gatewayPort = await freePort();
   const baselinePort = await freePort();
   const gateway = startProcess([join(root, 'dist/src/server.js')], {
@@ -62,6 +68,7 @@ async function main(): Promise<void> {
     GATEWAY_ADMIN_KEY: adminKey,
     OPENAI_BASE_URL: upstreamUrl,
     OPENAI_API_KEY: 'bench',
+    GATEWAY_CONFIG: configPath,
     // Rate limits and quotas are decided in Redis; the machine's Redis on loopback unless REDIS_URL says otherwise.
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     GATEWAY_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
@@ -93,15 +100,18 @@ async function main(): Promise<void> {
 
     const scenarios: Record<string, () => Promise<Sample>> = {
       'baseline forwarder → upstream': () => drive(`http://127.0.0.1:${baselinePort}/v1/sentiment`, {}, { text }),
-      'gateway bearer → openai upstream': () => drive(`${gw}/v1/sentiment`, auth, { text }),
-      'gateway signed → openai upstream': () => drive(`${gw}/v1/sentiment`, {}, { text }, sign),
-      'gateway bearer → local model': () => drive(`${gw}/v1/sentiment`, auth, { text, options: { providers: ['local'] } }),
-      'gateway signed → local model': () => drive(`${gw}/v1/sentiment`, {}, { text, options: { providers: ['local'] } }, sign),
+      'gateway bearer → openai upstream (cache bypass)': () => drive(`${gw}/v1/sentiment`, auth, { text, options: { cache: 'bypass' } }),
+      'gateway signed → openai upstream (cache bypass)': () => drive(`${gw}/v1/sentiment`, {}, { text, options: { cache: 'bypass' } }, sign),
+      'gateway bearer → cache hit': () => drive(`${gw}/v1/sentiment`, auth, { text }),
+      'gateway bearer → vendor failing 30 % (retry/failover)': () =>
+        drive(`${gw}/v1/sentiment`, auth, { text, options: { cache: 'bypass', providers: ['flaky', 'local'] } }),
+      'gateway bearer → local model': () => drive(`${gw}/v1/sentiment`, auth, { text, options: { providers: ['local'], cache: 'bypass' } }),
+      'gateway signed → local model': () => drive(`${gw}/v1/sentiment`, {}, { text, options: { providers: ['local'], cache: 'bypass' } }, sign),
       // One connection: latency is service time, so the difference between these two is the per-request cost of a
       // rate-limit decision plus a quota reservation and settlement in Redis.
-      'bearer → local, 1 connection': () => drive(`${gw}/v1/sentiment`, auth, { text, options: { providers: ['local'] } }, undefined, 1),
+      'bearer → local, 1 connection': () => drive(`${gw}/v1/sentiment`, auth, { text, options: { providers: ['local'], cache: 'bypass' } }, undefined, 1),
       'bearer → local + rate limit + quotas, 1 connection': () =>
-        drive(`${gw}/v1/sentiment`, limitedAuth, { text, options: { providers: ['local'] } }, undefined, 1),
+        drive(`${gw}/v1/sentiment`, limitedAuth, { text, options: { providers: ['local'], cache: 'bypass' } }, undefined, 1),
     };
     process.stderr.write(`warming up; then ${ROUNDS} rounds of ${Object.keys(scenarios).length} scenarios × ${DURATION_S}s, ${CONNECTIONS} connections\n`);
     for (const run of Object.values(scenarios)) await run();
@@ -126,7 +136,9 @@ async function main(): Promise<void> {
     ].join('\n');
     const serial = (name: string) => median(samples[name]!.map((x) => x.rps));
     const addedMs = 1000 / serial('bearer → local + rate limit + quotas, 1 connection') - 1000 / serial('bearer → local, 1 connection');
-    const note = `Added mean service time of rate limit + quota (1 connection, Redis): ${addedMs.toFixed(3)} ms per request`;
+    const rateNote = `Added mean service time of rate limit + quota (1 connection, Redis): ${addedMs.toFixed(3)} ms per request`;
+    const l1 = await l1HitCost();
+    const note = `${rateNote}\n${l1}`;
     process.stdout.write(`\n${table}\n\n${note}\n\n`);
     mkdirSync(join(root, 'bench/results'), { recursive: true });
     const stamp = new Date().toISOString();
@@ -135,8 +147,30 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all([stopProcess(gateway), stopProcess(baseline)]);
     await upstream.close();
+    await flaky.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** In-process: the cost of one L1 cache hit (key hashing, LRU lookup, JSON parse), no HTTP around it. */
+async function l1HitCost(): Promise<string> {
+  const { TaskCache } = await import('../src/cache/task-cache.js');
+  const { MemoryInvalidationBus } = await import('../repositories/memory/memory-invalidation-bus.js');
+  const { createLogger } = await import('../src/logger.js');
+  const ttl = { sentiment: 60_000, categorize: 60_000, 'smart-response': 60_000, recommendations: 60_000 };
+  const cache = new TaskCache({ shared: undefined, bus: new MemoryInvalidationBus(), ttlMs: ttl, l1MaxBytes: 64 * 1024 * 1024, log: createLogger('silent') });
+  const parts = { tenantId: 'tnt_bench', task: 'sentiment' as const, models: ['openai:gpt-4o-mini'], input: { text: 'The delivery was quick and the product works great.' }, options: {} };
+  const answer = { result: { label: 'positive', score: 0.8, confidence: 0.9, language: 'en' }, provider: 'openai', model: 'gpt-4o-mini', usage: { input_tokens: 1, output_tokens: 1 }, cost_micros: 0, unit_price: {}, attempts: [] };
+  const compute = async () => answer as never;
+  await cache.run(parts, 'use', compute);
+  const runs = 200_000;
+  const timings: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < runs; i++) await cache.run(parts, 'use', compute);
+    timings.push(Number(process.hrtime.bigint() - started) / runs / 1000);
+  }
+  return `L1 cache hit, in process (median of 5 × ${runs}): ${median(timings).toFixed(2)} µs per hit`;
 }
 
 await main();

@@ -39,6 +39,8 @@ function answerFor(body: Record<string, unknown>): unknown {
 export class FakeOpenAi {
   readonly requests: RecordedRequest[] = [];
   connections = 0;
+  /** Share of unplanned requests answered with a 500 (for load tests of failover). */
+  failRate = 0;
   /** Hanging requests whose client (the gateway) went away: proof that an upstream call was cancelled. */
   cancelled = 0;
   private readonly queue: Behaviour[] = [];
@@ -70,7 +72,7 @@ export class FakeOpenAi {
     for await (const chunk of req) raw += chunk;
     const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
     this.requests.push({ path: req.url ?? '', headers: req.headers, body });
-    const behaviour = this.queue.shift() ?? 'ok';
+    const behaviour = this.queue.shift() ?? (this.failRate > 0 && Math.random() < this.failRate ? '500' : 'ok');
     const json = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(payload));
