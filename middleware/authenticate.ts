@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AdminRole, ApiKeyRecord, NonceStore, Tenant } from '../repositories/types.js';
 import { GatewayError } from '../src/errors.js';
 import type { KeyService, Principal, TenantScope } from '../src/keys/key-service.js';
-import { NO_RULES, compiledFor, isAllowed, parseAddress } from './ip-rules.js';
+import { NO_RULES, compiledFor, hasRules, isAllowed, parseAddress } from './ip-rules.js';
 import { beginSignedRequest, completeSignedRequest, isSignedRequest, type PendingSignature } from './signed-request.js';
 
 declare module 'fastify' {
@@ -35,9 +35,10 @@ function bearer(request: FastifyRequest): string {
 
 /** Tenant rules, then the key's own allowlist (global rules ran first, in the app-wide hook). */
 function checkPrincipalIp(request: FastifyRequest, principal: Principal): void {
-  const address = parseAddress(request.ip);
   const tenantRules = principal.kind === 'tenant' ? compiledFor(principal.tenant, principal.tenant.ip_rules) : NO_RULES;
   const keyRules = principal.key.ip_allow.length > 0 ? compiledFor(principal.key, { allow: principal.key.ip_allow, deny: [] }) : NO_RULES;
+  if (!hasRules(tenantRules) && !hasRules(keyRules)) return;
+  const address = parseAddress(request.ip);
   if (!isAllowed(address, tenantRules) || !isAllowed(address, keyRules)) throw new GatewayError('IP_NOT_ALLOWED');
 }
 

@@ -54,13 +54,17 @@ function inAny(address: Address, ranges: Range[]): boolean {
 
 /** Kong semantics: any deny match refuses; then a non-empty allow list must match. */
 export function isAllowed(address: Address | undefined, rules: CompiledIpRules): boolean {
-  if (rules.deny.length === 0 && rules.allow.length === 0) return true;
+  if (!hasRules(rules)) return true;
   if (!address) return false;
   if (inAny(address, rules.deny)) return false;
   return rules.allow.length === 0 || inAny(address, rules.allow);
 }
 
 export const NO_RULES: CompiledIpRules = { allow: [], deny: [] };
+
+export function hasRules(rules: CompiledIpRules): boolean {
+  return rules.allow.length > 0 || rules.deny.length > 0;
+}
 
 const compiled = new WeakMap<object, CompiledIpRules>();
 

@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { StoreUnavailableError } from '../types.js';
 
 /**
  * Options for connections on the request path: no offline queue and short command timeouts, so a dead or paused
@@ -33,5 +34,14 @@ export async function closeRedis(redis: Redis): Promise<void> {
     await redis.quit();
   } catch {
     redis.disconnect();
+  }
+}
+
+/** Any Redis failure (refused, timed out, no connection) becomes the store-level error callers decide on. */
+export async function orUnavailable<T>(store: string, op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (err) {
+    throw new StoreUnavailableError(store, { cause: err });
   }
 }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import { StoreUnavailableError, type NonceStore } from '../types.js';
+import type { NonceStore } from '../types.js';
+import { orUnavailable } from './redis-client.js';
 
 export class RedisNonceStore implements NonceStore {
   constructor(private readonly redis: Redis) {}
@@ -7,11 +8,7 @@ export class RedisNonceStore implements NonceStore {
   async remember(scope: string, nonce: string, ttlSeconds: number): Promise<boolean> {
     // The hash tag keeps one key's nonces on one cluster slot.
     const key = `gw:nonce:{${scope}}:${nonce}`;
-    try {
-      return (await this.redis.set(key, '1', 'EX', ttlSeconds, 'NX')) === 'OK';
-    } catch (err) {
-      throw new StoreUnavailableError('replay store', { cause: err });
-    }
+    return (await orUnavailable('replay store', () => this.redis.set(key, '1', 'EX', ttlSeconds, 'NX'))) === 'OK';
   }
 
   async close(): Promise<void> {

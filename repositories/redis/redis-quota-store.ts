@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import { StoreUnavailableError, type QuotaCounter, type QuotaStore, type ReserveOutcome } from '../types.js';
+import { type QuotaCounter, type QuotaStore, type ReserveOutcome } from '../types.js';
+import { orUnavailable } from './redis-client.js';
 
 /** KEYS: counters…, marker. ARGV: per counter limit, amount, ttl. Check all, then add all: one atomic step. */
 const RESERVE = `
@@ -24,12 +25,8 @@ export class RedisQuotaStore implements QuotaStore {
     redis.defineCommand('gwQuotaReserve', { lua: RESERVE });
   }
 
-  private async call<T>(op: () => Promise<T>): Promise<T> {
-    try {
-      return await op();
-    } catch (err) {
-      throw new StoreUnavailableError('quota store', { cause: err });
-    }
+  private call<T>(op: () => Promise<T>): Promise<T> {
+    return orUnavailable('quota store', op);
   }
 
   async reserve(group: string, marker: string, counters: readonly QuotaCounter[]): Promise<ReserveOutcome> {

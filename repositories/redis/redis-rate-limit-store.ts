@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import { StoreUnavailableError, type RateDecision, type RateLimitStore, type RateRule } from '../types.js';
+import type { RateDecision, RateLimitStore, RateRule } from '../types.js';
+import { orUnavailable } from './redis-client.js';
 
 /**
  * One script call per request: reads Redis TIME, rolls every rule's window, refuses (counting nothing) if any rule is
@@ -58,16 +59,8 @@ export class RedisRateLimitStore implements RateLimitStore {
     // The hash tag puts every rule of a group on one cluster slot, so one script may touch them all.
     const keys = rules.map((r) => `gw:rl:{${group}}:${r.name}`);
     const args = rules.flatMap((r) => [r.limit, r.windowMs]);
-    let reply: number[];
-    try {
-      reply = (await (this.redis as unknown as { gwRateLimit(n: number, ...a: (string | number)[]): Promise<number[]> }).gwRateLimit(
-        keys.length,
-        ...keys,
-        ...args,
-      )) as number[];
-    } catch (err) {
-      throw new StoreUnavailableError('rate-limit store', { cause: err });
-    }
+    const script = this.redis as unknown as { gwRateLimit(n: number, ...a: (string | number)[]): Promise<number[]> };
+    const reply = await orUnavailable('rate-limit store', () => script.gwRateLimit(keys.length, ...keys, ...args));
     const [allowed, limit, remaining, resetMs, retryAfterMs] = reply.map(Number) as [number, number, number, number, number];
     return { allowed: allowed === 1, limit, remaining, resetMs, retryAfterMs };
   }

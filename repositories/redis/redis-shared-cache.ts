@@ -1,17 +1,14 @@
 import type { Redis } from 'ioredis';
-import { StoreUnavailableError, type SharedCache } from '../types.js';
+import { type SharedCache } from '../types.js';
+import { orUnavailable } from './redis-client.js';
 
 const GENERATIONS = 'gw:cache:gen';
 
 export class RedisSharedCache implements SharedCache {
   constructor(private readonly redis: Redis) {}
 
-  private async call<T>(op: () => Promise<T>): Promise<T> {
-    try {
-      return await op();
-    } catch (err) {
-      throw new StoreUnavailableError('cache', { cause: err });
-    }
+  private call<T>(op: () => Promise<T>): Promise<T> {
+    return orUnavailable('cache', op);
   }
 
   async get(key: string): Promise<string | undefined> {

@@ -133,33 +133,22 @@ const BILLING = [
   )`,
 ];
 
+/** A migration that runs its statements in order. */
+function statements(list: string[]): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      for (const statement of list) await sql.raw(statement).execute(db);
+    },
+  };
+}
+
 /** Append only: a released migration is never edited; add a new one. Same SQL on PGlite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
-  '0001_core': {
-    async up(db: Kysely<unknown>) {
-      for (const statement of CORE) await sql.raw(statement).execute(db);
-    },
-  },
-  '0002_security': {
-    async up(db: Kysely<unknown>) {
-      for (const statement of SECURITY) await sql.raw(statement).execute(db);
-    },
-  },
-  '0003_usage': {
-    async up(db: Kysely<unknown>) {
-      for (const statement of USAGE) await sql.raw(statement).execute(db);
-    },
-  },
-  '0004_quotas': {
-    async up(db: Kysely<unknown>) {
-      for (const statement of QUOTAS) await sql.raw(statement).execute(db);
-    },
-  },
-  '0005_billing': {
-    async up(db: Kysely<unknown>) {
-      for (const statement of BILLING) await sql.raw(statement).execute(db);
-    },
-  },
+  '0001_core': statements(CORE),
+  '0002_security': statements(SECURITY),
+  '0003_usage': statements(USAGE),
+  '0004_quotas': statements(QUOTAS),
+  '0005_billing': statements(BILLING),
 };
 
 export const migrationProvider: MigrationProvider = {

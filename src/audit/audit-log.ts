@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson as canonical } from '../canonical-json.js';
 import { GENESIS_HASH, type AuditEntry, type AuditRecord, type AuditRepository } from '../../repositories/types.js';
 
 const VERIFY_BATCH = 500;
@@ -12,17 +13,6 @@ export function redact(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_FIELD.test(k) ? '[redacted]' : redact(v)]));
   }
   return value;
-}
-
-/** JSON with sorted keys: the same entry always hashes the same, whatever order its fields were built in. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
 }
 
 export function chainHash(seq: number, entry: AuditEntry, prevHash: string): string {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { TokenUsage } from '../../providers/provider.js';
 import type { TaskName } from '../../providers/task-schemas.js';
+import { canonicalJson } from '../canonical-json.js';
 import type { Config } from '../config.js';
 
 export interface PricedAnswer {
@@ -33,7 +34,5 @@ export function costMicros(pricing: Config['pricing'], answer: PricedAnswer): nu
 
 /** Names the price table a ledger row was priced with: the first 12 hex of its SHA-256. */
 export function pricingVersion(pricing: Config['pricing']): string {
-  const sorted = (v: unknown): unknown =>
-    v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, sorted(x)])) : v;
-  return createHash('sha256').update(JSON.stringify(sorted(pricing))).digest('hex').slice(0, 12);
+  return createHash('sha256').update(canonicalJson(pricing)).digest('hex').slice(0, 12);
 }

@@ -90,8 +90,9 @@ export class QuotaService {
   }
 
   /** Reserves the estimate; throws 429 QUOTA_EXCEEDED or 503 QUOTA_STORE_UNAVAILABLE. Null when no quota applies. */
-  async admit(tenant: Tenant, estimate: { tokens: number; costMicros: number }): Promise<Reservation | null> {
+  async admit(tenant: Tenant, estimateOf: () => { tokens: number; costMicros: number }): Promise<Reservation | null> {
     if (!QuotaService.hasHardQuota(tenant)) return null;
+    const estimate = estimateOf();
     const now = this.clock();
     const period = periodOf(now);
     const amounts: Record<(typeof HARD)[number], number> = {

@@ -3,6 +3,9 @@ import { ERROR_CATALOGUE, ERROR_CODES, type ErrorCode } from '../errors.js';
 
 export const closed = { additionalProperties: false } as const;
 
+/** A schema or null. */
+export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
 export const ErrorResponse = Type.Object(
   {
     error: Type.Object({

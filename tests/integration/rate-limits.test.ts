@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOwnRedis, type OwnRedis } from '../helpers/redis.js';
+import { awayFromMinuteEdge } from '../helpers/windows.js';
 import { createTenantWithKey, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 const sentiment = (t: TestApp, auth: Record<string, string>) =>
   t.app.inject({ method: 'POST', url: '/v1/sentiment', headers: auth, payload: { text: 'fine' } });
-
-/** Waits out the last seconds of a minute so a burst stays inside one fixed window. */
-async function awayFromMinuteEdge(): Promise<void> {
-  const intoMinute = Date.now() % 60_000;
-  if (intoMinute > 50_000) await new Promise((r) => setTimeout(r, 60_000 - intoMinute + 50));
-}
 
 describe('rate limits (embedded)', () => {
   let t: TestApp;

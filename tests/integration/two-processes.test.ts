@@ -11,6 +11,7 @@ import { openSqlRepositories } from '../../repositories/sql/sql-repositories.js'
 import { POSTGRES_URL, postgresAvailable } from '../helpers/databases.js';
 import { REDIS_URL, redisAvailable } from '../helpers/redis.js';
 import { ADMIN_KEY_FOR_TESTS, MASTER_KEY_FOR_TESTS } from '../helpers/test-app.js';
+import { awayFromMinuteEdge } from '../helpers/windows.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const available = (await postgresAvailable()) && (await redisAvailable());
@@ -65,8 +66,7 @@ describe.skipIf(!available)('two gateway processes sharing Redis and PostgreSQL'
 
   async function burst(auth: Record<string, string>): Promise<{ statuses: number[]; retryAfter: number }> {
     // Stay inside one minute window for the rate limit.
-    const intoMinute = Date.now() % 60_000;
-    if (intoMinute > 50_000) await new Promise((r) => setTimeout(r, 60_000 - intoMinute + 50));
+    await awayFromMinuteEdge();
     let next = 0;
     let retryAfter = 0;
     const statuses: number[] = [];

@@ -1,12 +1,11 @@
 import { Type } from 'typebox';
 import type { Deps } from '../../deps.js';
 import type { App } from '../../http/app-type.js';
-import { AUTH_ERRORS, DateTime, PageQuery, Timestamp, closed, errorResponses, pageOf } from '../common-schemas.js';
+import { AUTH_ERRORS, DateTime, Nullable, PageQuery, Timestamp, closed, errorResponses, pageOf } from '../common-schemas.js';
 import { ROLES } from './roles.js';
 
 const Id = Type.String({ pattern: '^[a-z]{2,5}_[0-9a-z]{22}$' });
 const Outcome = Type.Union([Type.Literal('success'), Type.Literal('failure'), Type.Literal('denied')]);
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 const AuditRecord = Type.Object({
   seq: Type.Integer(),

@@ -2,9 +2,8 @@ import { Type } from 'typebox';
 import { tenantOf } from '../../../middleware/authenticate.js';
 import type { Deps } from '../../deps.js';
 import type { App } from '../../http/app-type.js';
-import { TENANT_AUTH_ERRORS, TENANT_SECURITY, errorResponses } from '../common-schemas.js';
+import { TENANT_AUTH_ERRORS, TENANT_SECURITY, Nullable, errorResponses } from '../common-schemas.js';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 export function registerQuotaStatusRoutes(app: App, deps: Deps): void {
   app.get(

@@ -111,7 +111,7 @@ export function registerTaskRoutes(app: App, deps: Deps): void {
           });
         spec.check?.(taskInput);
         // Refused admissions are not finished requests: no ledger row, nothing reserved.
-        const reservation = await deps.quotas.admit(tenant, estimateUsage(deps.config, deps.providers, spec.task, taskInput));
+        const reservation = await deps.quotas.admit(tenant, () => estimateUsage(deps.config, deps.providers, spec.task, taskInput));
         let out: DispatchResult;
         let cacheStatus: CacheStatus;
         try {
