@@ -78,12 +78,18 @@ export async function buildApp(deps: Deps, logger: FastifyBaseLogger): Promise<A
   });
 
   if (deps.config.loadShedding.maxEventLoopDelayMs > 0) {
+    const { maxEventLoopDelayMs, sampleIntervalMs } = deps.config.loadShedding;
+    // The first samples after start-up measure start-up (schema compilation, model loading), not load.
+    let measuringLoadFrom = Infinity;
+    app.addHook('onReady', async () => {
+      measuringLoadFrom = Date.now() + 2 * sampleIntervalMs;
+    });
     await app.register(underPressure, {
-      maxEventLoopDelay: deps.config.loadShedding.maxEventLoopDelayMs,
-      sampleInterval: deps.config.loadShedding.sampleIntervalMs,
+      maxEventLoopDelay: maxEventLoopDelayMs,
+      sampleInterval: sampleIntervalMs,
       // Shed work, not health checks: a load balancer must still see the process alive.
       pressureHandler: async (request) => {
-        if (request.url.startsWith('/health/')) return;
+        if (request.url.startsWith('/health/') || Date.now() < measuringLoadFrom) return;
         throw new GatewayError('OVERLOADED', 'The gateway is overloaded; try again shortly.', { headers: { 'retry-after': '1' } });
       },
     });

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from './migrations.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import type { PGliteLike } from './pglite-protocol.js';
+import { PGliteThread } from './pglite-thread.js';
 import type { Database } from './schema.js';
 
 export interface DatabaseOptions {
@@ -11,6 +12,11 @@ export interface DatabaseOptions {
   url?: string | undefined;
   /** PGlite data directory; absent = in memory (tests). */
   dataDir?: string | undefined;
+  /**
+   * Run PGlite on its own thread, so its WASM never blocks request handling. Default: yes for a data directory (the
+   * embedded store), no for in-memory databases (tests, where a thread per database only adds start-up time).
+   */
+  thread?: boolean;
   /** PostgreSQL schema to work in (tests isolate themselves this way); created when missing. */
   schema?: string | undefined;
   maxConnections?: number;
@@ -43,8 +49,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<SqlDatabas
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: 'postgres' };
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const lite = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
+  const lite = options.thread ?? options.dataDir !== undefined ? new PGliteThread(options.dataDir) : await inProcessPGlite();
   return { db: new Kysely<Database>({ dialect: new PGliteDialect(lite) }), kind: 'pglite' };
+}
+
+async function inProcessPGlite(): Promise<PGliteLike> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  return new PGlite();
 }
 
 /** Brings the schema up to date; runs at every boot, and is a no-op when nothing is new. */

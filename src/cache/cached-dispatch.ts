@@ -9,7 +9,8 @@ export interface CachedDispatchRequest {
   tenant: Tenant;
   requestId: string;
   options: TaskOptions;
-  signal: AbortSignal;
+  /** Made only when the answer has to be computed: a cache hit needs no abort wiring. */
+  clientSignal: () => AbortSignal;
 }
 
 /** A task through the answer cache: the key is built from the same chain the dispatcher would walk. */
@@ -36,7 +37,7 @@ export async function cachedDispatch(
         tenant: request.tenant,
         requestId: request.requestId,
         options: request.options,
-        clientSignal: request.signal,
+        clientSignal: request.clientSignal(),
       }),
   );
 }

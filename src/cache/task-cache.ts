@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { LRUCache } from 'lru-cache';
+import { canonicalJson } from '../canonical-json.js';
 import type { TaskName } from '../../providers/task-schemas.js';
 import type { InvalidationBus, SharedCache } from '../../repositories/types.js';
 import type { DispatchResult } from '../dispatch.js';
@@ -13,6 +14,11 @@ interface CachedAnswer {
   result: DispatchResult['result'];
   provider: string;
   model: string;
+}
+
+interface L1Entry {
+  answer: CachedAnswer;
+  bytes: number;
 }
 
 export interface CacheKeyParts {
@@ -39,19 +45,7 @@ const LOCK_MS = 5_000;
 const WAIT_STEP_MS = 25;
 
 /** Whitespace and Unicode form do not change an answer; case and punctuation may, so they stay. */
-export function normalise(value: unknown): unknown {
-  if (typeof value === 'string') return value.normalize('NFC').trim().replace(/\s+/g, ' ');
-  if (Array.isArray(value)) return value.map(normalise);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([, v]) => v !== undefined)
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([k, v]) => [k, normalise(v)]),
-    );
-  }
-  return value;
-}
+const foldText = (s: string) => s.normalize('NFC').trim().replace(/\s+/g, ' ');
 
 const generationNames = (tenantId: string, task: TaskName) => ['all', `tenant:${tenantId}`, `task:${tenantId}:${task}`];
 
@@ -62,7 +56,8 @@ const generationNames = (tenantId: string, task: TaskName) => ['all', `tenant:${
  * every key, so purged entries become unreachable everywhere at once. Redis trouble only costs L2: answers keep coming.
  */
 export class TaskCache {
-  private readonly l1: LRUCache<string, string>;
+  /** Parsed answers, sized by their JSON: a hit costs no parsing. Answers are never mutated after caching. */
+  private readonly l1: LRUCache<string, L1Entry>;
   private readonly flights = new Map<string, Promise<CachedAnswer>>();
   private readonly generationCache = new Map<string, { value: number; expires: number }>();
   /** Embedded mode (or Redis away): generations kept here. */
@@ -70,7 +65,7 @@ export class TaskCache {
   private l2DownUntil = 0;
 
   constructor(private readonly options: TaskCacheOptions) {
-    this.l1 = new LRUCache<string, string>({ maxSize: options.l1MaxBytes, sizeCalculation: (v, k) => (v.length + k.length) * 2 });
+    this.l1 = new LRUCache<string, L1Entry>({ maxSize: options.l1MaxBytes, sizeCalculation: (v, k) => (v.bytes + k.length) * 2 });
     options.bus.subscribe((m) => {
       if (m.kind === 'cache') this.generationCache.clear();
     });
@@ -89,7 +84,7 @@ export class TaskCache {
     if (mode === 'bypass' || ttl <= 0) return { out: await compute(), status: 'BYPASS' };
     const key = await this.key(parts);
     if (mode === 'use') {
-      const hit = await this.lookup(key);
+      const hit = await this.lookup(key, ttl);
       if (hit) return { out: fromCache(hit), status: 'HIT' };
       const flight = this.flights.get(key);
       if (flight) return { out: fromCache(await flight), status: 'HIT' };
@@ -97,7 +92,7 @@ export class TaskCache {
     let computed: DispatchResult | undefined;
     const flight = this.fill(key, ttl, mode, async () => {
       computed = await compute();
-      return { result: computed.result, provider: computed.provider, model: computed.model };
+      return deepFreeze(structuredClone({ result: computed.result, provider: computed.provider, model: computed.model }));
     });
     this.flights.set(key, flight);
     try {
@@ -116,14 +111,14 @@ export class TaskCache {
       const got = await this.guard(() => shared.lock(key, LOCK_MS));
       locked = got === true;
       if (got === false) {
-        const waited = await this.waitForL2(key);
+        const waited = await this.waitForL2(key, ttl);
         if (waited) return waited;
       }
     }
     try {
       const answer = await compute();
       const value = JSON.stringify(answer);
-      this.l1.set(key, value, { ttl });
+      this.l1.set(key, { answer, bytes: value.length }, { ttl });
       if (shared) await this.guard(() => shared.set(key, value, ttl));
       return answer;
     } finally {
@@ -131,33 +126,34 @@ export class TaskCache {
     }
   }
 
-  private async waitForL2(key: string): Promise<CachedAnswer | undefined> {
+  private async waitForL2(key: string, ttl: number): Promise<CachedAnswer | undefined> {
     const deadline = Date.now() + LOCK_MS;
     while (Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, WAIT_STEP_MS));
-      const hit = await this.lookup(key);
+      const hit = await this.lookup(key, ttl);
       if (hit) return hit;
       if (!this.l2()) return undefined;
     }
     return undefined;
   }
 
-  private async lookup(key: string): Promise<CachedAnswer | undefined> {
+  /** An answer found in L2 is copied into L1 for at most the task's TTL (L2 may hold it for less). */
+  private async lookup(key: string, ttl: number): Promise<CachedAnswer | undefined> {
     const local = this.l1.get(key);
-    if (local) return JSON.parse(local) as CachedAnswer;
+    if (local) return local.answer;
     const shared = this.l2();
     if (!shared) return undefined;
     const remote = await this.guard(() => shared.get(key));
     if (!remote) return undefined;
-    const ttl = this.l1.getRemainingTTL(key);
-    this.l1.set(key, remote, ttl > 0 ? { ttl } : {});
-    return JSON.parse(remote) as CachedAnswer;
+    const answer = deepFreeze(JSON.parse(remote) as CachedAnswer);
+    this.l1.set(key, { answer, bytes: remote.length }, { ttl });
+    return answer;
   }
 
   async key(parts: CacheKeyParts): Promise<string> {
     const generations = await this.generations(generationNames(parts.tenantId, parts.task));
-    const material = JSON.stringify([1, parts.tenantId, parts.task, parts.models, generations, normalise(parts.input), normalise(parts.options)]);
-    return createHash('sha256').update(material).digest('hex');
+    const material = `[1,${JSON.stringify([parts.tenantId, parts.task, parts.models, generations])},${canonicalJson(parts.input, foldText)},${canonicalJson(parts.options, foldText)}]`;
+    return hash('sha256', material, 'hex');
   }
 
   /** Makes a tenant's (or one task's, or everyone's) cached answers unreachable on every instance. */
@@ -196,6 +192,15 @@ export class TaskCache {
       return undefined;
     }
   }
+}
+
+/** L1 shares one answer object between requests: freezing it turns an accidental mutation into a loud error. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 function fromCache(answer: CachedAnswer): DispatchResult {

@@ -1,4 +1,5 @@
-import { pgliteDatabase } from '../helpers/databases.js';
+import { pgliteDatabase, pgliteThreadDatabase } from '../helpers/databases.js';
 import { repositoryContract } from './repositories.contract.js';
 
 repositoryContract(pgliteDatabase);
+repositoryContract(pgliteThreadDatabase);

@@ -31,6 +31,11 @@ export function pgliteDatabase(): TestDatabase {
   return { name: 'pglite', open: () => openSqlRepositories({}), cleanup: async () => undefined };
 }
 
+/** PGlite on its own thread, as the embedded store runs. */
+export function pgliteThreadDatabase(): TestDatabase {
+  return { name: 'pglite on a thread', open: () => openSqlRepositories({ thread: true }), cleanup: async () => undefined };
+}
+
 /** A PostgreSQL schema of its own, so suites can run beside each other on the shared server. */
 export function postgresDatabase(): TestDatabase {
   const schema = `test_${randomBytes(6).toString('hex')}`;

@@ -30,7 +30,9 @@ export async function startTestApp(
   options: { env?: Record<string, string>; file?: ConfigFile; overrides?: DepsOverrides } = {},
 ): Promise<TestApp> {
   const adminKey = ADMIN_KEY_FOR_TESTS;
-  const config = loadConfig({ GATEWAY_ADMIN_KEY: adminKey, GATEWAY_MASTER_KEY: MASTER_KEY_FOR_TESTS, LOG_LEVEL: 'debug', ...options.env }, options.file ?? {});
+  // Apps in one test file share one event loop: one booting is another's lag. Load shedding only where a test asks.
+  const file = { load_shedding: { max_event_loop_delay_ms: 0 }, ...options.file };
+  const config = loadConfig({ GATEWAY_ADMIN_KEY: adminKey, GATEWAY_MASTER_KEY: MASTER_KEY_FOR_TESTS, LOG_LEVEL: 'debug', ...options.env }, file);
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {

@@ -20,14 +20,24 @@ describe('bulkheads, load shedding and cancellation', () => {
         load_shedding: { max_event_loop_delay_ms: 100, sample_interval_ms: 100 },
       },
     });
+    // Boot and the local models' first use block the event loop, which the shedder rightly reads as overload for a
+    // sample or two: wait those samples out before each step that must not be shed.
+    const admin = { authorization: `Bearer ${t.adminKey}` };
+    await steady(() => t.app.inject({ method: 'GET', url: '/admin/tenants', headers: admin }));
     k = await createTenantWithKey(t, { name: 'Overload' });
-    await untilStatus(200);
+    await steady(() => ask(['local']));
   });
 
-  /** Booting blocks the event loop, which the load shedder rightly reads as overload for a moment. */
-  async function untilStatus(status: number): Promise<void> {
+  async function untilStatus(status: number, send: () => Promise<{ statusCode: number }> = () => ask(['local'])): Promise<void> {
     const deadline = Date.now() + 5_000;
-    while ((await ask(['local'])).statusCode !== status && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while ((await send()).statusCode !== status && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  /** 200 after three sample intervals with nothing blocking. */
+  async function steady(send: () => Promise<{ statusCode: number }>): Promise<void> {
+    await send();
+    await new Promise((r) => setTimeout(r, 300));
+    await untilStatus(200, send);
   }
   afterAll(async () => {
     await t?.close();
@@ -45,7 +55,7 @@ describe('bulkheads, load shedding and cancellation', () => {
         return Promise.all([ask(['openai', 'local']), ask(['local'])]);
       })(),
     ]);
-    expect(only.filter((r) => r.statusCode === 200)).toHaveLength(3);
+    expect(only.filter((r) => r.statusCode === 200).length, only.map((r) => r.body).join('\n')).toBe(3);
     const refused = only.filter((r) => r.statusCode === 503);
     expect(refused).toHaveLength(2);
     expect(refused[0]!.json().error.code).toBe('OVERLOADED');
@@ -75,15 +85,18 @@ describe('bulkheads, load shedding and cancellation', () => {
   });
 
   it('sheds load while the event loop lags, but never health checks, and recovers', async () => {
-    const until = Date.now() + 400;
-    while (Date.now() < until) {
-      // Block the event loop, as a CPU-bound burst would.
-    }
+    // Sustained CPU-bound bursts: whether one burst lands in a sample depends on timer order, a few always do.
     let shed = await ask(['local']);
-    const deadline = Date.now() + 2_000;
-    while (shed.statusCode !== 503 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 5));
-      shed = await ask(['local']);
+    for (let burst = 0; burst < 5 && shed.statusCode !== 503; burst++) {
+      const until = Date.now() + 300;
+      while (Date.now() < until) {
+        // Block the event loop.
+      }
+      const deadline = Date.now() + 400;
+      do {
+        await new Promise((r) => setTimeout(r, 5));
+        shed = await ask(['local']);
+      } while (shed.statusCode !== 503 && Date.now() < deadline);
     }
     expect(shed.statusCode).toBe(503);
     expect(shed.json().error.code).toBe('OVERLOADED');

@@ -78,9 +78,9 @@ export function registerCacheRoutes(app: App, deps: Deps): void {
           continue;
         }
         try {
-          const signal = AbortSignal.timeout(deps.config.tasks[task].timeoutMs);
+          const clientSignal = () => AbortSignal.timeout(deps.config.tasks[task].timeoutMs);
           const requestId = `warm_${randomUUID().replaceAll('-', '')}`;
-          await cachedDispatch(deps.dispatcher, deps.cache, { task, input: input as TaskInput, tenant, requestId, options: {}, signal }, 'refresh');
+          await cachedDispatch(deps.dispatcher, deps.cache, { task, input: input as TaskInput, tenant, requestId, options: {}, clientSignal }, 'refresh');
           warmed++;
         } catch (err) {
           failed.push({ index, code: toGatewayError(err).code });

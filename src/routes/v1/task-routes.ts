@@ -61,6 +61,7 @@ const TASK_ROUTES: TaskRouteSpec[] = [
 /** Aborts when the client disconnects before the answer is written, so upstream calls stop too. */
 function clientSignal(reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
+  if (reply.raw.destroyed) controller.abort();
   reply.raw.once('close', () => {
     if (!reply.raw.writableFinished) controller.abort();
   });
@@ -118,7 +119,7 @@ export function registerTaskRoutes(app: App, deps: Deps): void {
           ({ out, status: cacheStatus } = await cachedDispatch(
             deps.dispatcher,
             deps.cache,
-            { task: spec.task, input: taskInput, tenant, requestId: request.id, options: options ?? {}, signal: clientSignal(reply) },
+            { task: spec.task, input: taskInput, tenant, requestId: request.id, options: options ?? {}, clientSignal: () => clientSignal(reply) },
             options?.cache ?? 'use',
           ));
         } catch (err) {
