@@ -19,6 +19,8 @@ interface Sample {
   p50: number;
   p99: number;
   errors: number;
+  /** Non-2xx answers by status, and transport errors, so a red cell says what went wrong. */
+  failures: Record<string, number>;
 }
 
 /** `sign` makes per-request headers (a fresh nonce and signature each time), as a signing client would. */
@@ -41,7 +43,12 @@ async function drive(
       ? { requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, headers: { ...req.headers, ...sign(payload) } }) }] }
       : {}),
   });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors };
+  const failures: Record<string, number> = Object.fromEntries(
+    Object.entries(result.statusCodeStats ?? {}).filter(([code]) => !code.startsWith('2')).map(([code, s]) => [code, (s as { count: number }).count]),
+  );
+  if (result.errors > 0) failures.errors = result.errors;
+  if (result.timeouts > 0) failures.timeouts = result.timeouts;
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors, failures };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -138,11 +145,15 @@ async function main(): Promise<void> {
       p99_ms: median(s.map((x) => x.p99)),
       ratio: Math.round((median(s.map((x) => x.rps)) / baselineRps(name)) * 100) / 100,
       errors: s.reduce((a, x) => a + x.errors, 0),
+      failures: s.reduce<Record<string, number>>((all, x) => {
+        for (const [k, n] of Object.entries(x.failures)) all[k] = (all[k] ?? 0) + n;
+        return all;
+      }, {}),
     }));
     const table = [
       '| scenario | req/s (median) | mean ms | p50 ms | p99 ms | × baseline | non-2xx |',
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-      ...rows.map((r) => `| ${r.scenario} | ${r.rps} | ${r.mean_ms} | ${r.p50_ms} | ${r.p99_ms} | ${r.ratio} | ${r.errors} |`),
+      ...rows.map((r) => `| ${r.scenario} | ${r.rps} | ${r.mean_ms} | ${r.p50_ms} | ${r.p99_ms} | ${r.ratio} | ${r.errors}${r.errors ? ` (${Object.entries(r.failures).map(([k, n]) => `${k}: ${n}`).join(', ')})` : ''} |`),
     ].join('\n');
     const addedMs = 1000 / medianRps('bearer → local + rate limit + quotas, 1 connection') - 1000 / medianRps('bearer → local, 1 connection');
     const rateNote = Number.isNaN(addedMs) ? '' : `Added mean service time of rate limit + quota (1 connection, Redis): ${addedMs.toFixed(3)} ms per request`;
