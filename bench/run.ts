@@ -158,7 +158,8 @@ async function main(): Promise<void> {
     const addedMs = 1000 / medianRps('bearer → local + rate limit + quotas, 1 connection') - 1000 / medianRps('bearer → local, 1 connection');
     const rateNote = Number.isNaN(addedMs) ? '' : `Added mean service time of rate limit + quota (1 connection, Redis): ${addedMs.toFixed(3)} ms per request`;
     const l1 = await l1HitCost();
-    const note = `${rateNote}\n${l1}`;
+    const { modelFigures } = await import('./models.js');
+    const note = [rateNote, l1, ...modelFigures()].filter(Boolean).join('\n');
     process.stdout.write(`\n${table}\n\n${note}\n\n`);
     mkdirSync(join(root, 'bench/results'), { recursive: true });
     const stamp = new Date().toISOString();

@@ -18,6 +18,9 @@ const GLOSSARY: Record<string, string> = {
   je: 'i', ma: 'my', mon: 'my', mes: 'my', comment: 'how', puis: 'can',
 };
 
+/** French words the glossary knows: also evidence that a text is French. */
+export const GLOSSARY_WORDS: ReadonlySet<string> = new Set(Object.keys(GLOSSARY));
+
 export function glossFrench(text: string): string {
   return words(text)
     .map((w) => GLOSSARY[w] ?? GLOSSARY[w.replace(/^[a-z]['’]/, '')] ?? w)

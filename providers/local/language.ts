@@ -1,3 +1,6 @@
+import { GLOSSARY_WORDS } from './french-glossary.js';
+import { frenchLexiconForms } from './natural-modules.js';
+import { englishSentimentModel } from './sentiment/sentiment-model.js';
 import { words } from './text.js';
 
 const MARKERS: Record<'en' | 'fr', ReadonlySet<string>> = {
@@ -9,13 +12,28 @@ const MARKERS: Record<'en' | 'fr', ReadonlySet<string>> = {
   ),
 };
 
-/** Tells English from French by common words; anything undecided is English. */
+let frenchWords: Set<string> | undefined;
+
+/**
+ * Words that say "French": the glossary's and the French lexicon's, minus any the English model's vocabulary also
+ * has ("excellent", "simple" are both).
+ */
+function frenchVocabulary(): Set<string> {
+  if (!frenchWords) {
+    const english = englishSentimentModel();
+    frenchWords = new Set([...GLOSSARY_WORDS, ...frenchLexiconForms()].filter((w) => !MARKERS.en.has(w) && english.knows([w]) === 0));
+  }
+  return frenchWords;
+}
+
+/** Tells English from French by common words, then by French-only vocabulary; anything undecided is English. */
 export function detectLanguage(text: string): 'en' | 'fr' {
   let en = 0;
   let fr = /[àâçéèêëîïôûùüÿœ]/i.test(text) ? 1 : 0;
+  const vocabulary = frenchVocabulary();
   for (const w of words(text)) {
     if (MARKERS.en.has(w)) en++;
-    if (MARKERS.fr.has(w)) fr++;
+    if (MARKERS.fr.has(w) || vocabulary.has(w)) fr++;
   }
   return fr > en ? 'fr' : 'en';
 }

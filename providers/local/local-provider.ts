@@ -2,8 +2,9 @@ import type { InteractionRepository } from '../../repositories/types.js';
 import { ProviderError, type Provider, type ProviderContext, type ProviderOutput } from '../provider.js';
 import type { TaskInput, TaskName } from '../task-schemas.js';
 import { matchLabels } from './label-matcher.js';
+import { artefactsFingerprint } from './model-files.js';
 import { recommend } from './recommender.js';
-import { SENTIMENT_LANGUAGES, scoreSentiment } from './sentiment-model.js';
+import { SENTIMENT_LANGUAGES, scoreSentiment } from './sentiment/sentiment-model.js';
 import { smartReply } from './smart-reply-model.js';
 import { supportClassifier, type SupportClassifier } from './support-classifier.js';
 import { estimateTokens } from './text.js';
@@ -12,8 +13,8 @@ export interface LocalProviderDeps {
   interactions: InteractionRepository;
 }
 
-/** Model name reported in `meta.model`; bump when a local model changes behaviour. */
-export const LOCAL_MODEL_VERSION = 'local-v1';
+/** Model name reported in `meta.model`; bump when the local code changes behaviour (retrained artefacts change the hash). */
+export const LOCAL_MODEL_VERSION = 'local-v2';
 
 /** In-process models: no network, no vendor. Honest baselines now; a later issue makes them strong. */
 export class LocalProvider implements Provider {
@@ -27,7 +28,7 @@ export class LocalProvider implements Provider {
   ) {}
 
   modelFor(task: TaskName): string {
-    return `${LOCAL_MODEL_VERSION}/${task}`;
+    return `${LOCAL_MODEL_VERSION}.${artefactsFingerprint()}/${task}`;
   }
 
   async run<T extends TaskName>(task: T, input: TaskInput<T>, ctx: ProviderContext): Promise<ProviderOutput<T>> {

@@ -14,3 +14,13 @@ export interface NaturalSentimentAnalyzer {
 type AnalyzerClass = new (language: string, stemmer: null, vocabulary: string) => NaturalSentimentAnalyzer;
 
 export const SentimentAnalyzer = require('natural/lib/natural/sentiment/SentimentAnalyzer.js') as AnalyzerClass;
+
+interface PatternEntry {
+  form: string;
+}
+
+/** The word forms of natural's French Pattern lexicon (about 5 000 adjectives and their inflections). */
+export function frenchLexiconForms(): string[] {
+  const lexicon = require('natural/lib/natural/sentiment/French/pattern-sentiment-fr.json') as Record<string, PatternEntry>;
+  return Object.keys(lexicon);
+}

@@ -1,7 +1,7 @@
 import type { TaskInput, TaskResult, Tone } from '../task-schemas.js';
 import { resolveLanguage } from './language.js';
 import { FALLBACK_ANSWER, INTENT_ANSWERS, TONES } from './reply-templates.js';
-import { scoreSentiment } from './sentiment-model.js';
+import { scoreSentiment } from './sentiment/sentiment-model.js';
 import type { SupportClassifier } from './support-classifier.js';
 import { words } from './text.js';
 

@@ -1,16 +1,9 @@
-import { parseCsvRecords } from './csv.js';
-import { readDataFile } from './data-files.js';
-import { NaiveBayes } from './naive-bayes.js';
+import { SUPPORT_INTENT_CATEGORY } from '../support-taxonomy.js';
 import { glossFrench } from './french-glossary.js';
 import { detectLanguage } from './language.js';
+import { readModel } from './model-files.js';
+import { SoftmaxModel, type SoftmaxModelData } from './softmax-model.js';
 import { features } from './text.js';
-import { SUPPORT_INTENT_CATEGORY } from '../support-taxonomy.js';
-
-export interface LabelledUtterance {
-  utterance: string;
-  category: string;
-  intent: string;
-}
 
 export interface SupportPrediction {
   intent: string;
@@ -20,24 +13,27 @@ export interface SupportPrediction {
   alternatives: { category: string; confidence: number }[];
 }
 
-/** The built-in `support` taxonomy: 27 intents in 11 categories, learned from the Bitext data set. */
+export const SUPPORT_ARTEFACT = 'support.json';
+
+function round(x: number): number {
+  return Math.round(x * 10_000) / 10_000;
+}
+
+/** The built-in `support` taxonomy: 27 intents in 11 categories, a softmax model trained on the Bitext data set. */
 export class SupportClassifier {
-  private readonly model = new NaiveBayes();
   private readonly categoryOf = SUPPORT_INTENT_CATEGORY;
 
-  constructor(examples: readonly LabelledUtterance[]) {
-    for (const ex of examples) this.model.add(features(ex.utterance), ex.intent.toLowerCase());
-  }
+  constructor(readonly model: SoftmaxModel) {}
 
   get intents(): string[] {
-    return this.model.labels;
+    return [...this.model.labels];
   }
 
   get categories(): string[] {
     return [...new Set(this.intents.map((i) => this.categoryOf.get(i)!))];
   }
 
-  /** `language` when the caller already knows it; detected otherwise. */
+  /** `language` when the caller already knows it; detected otherwise. French is glossed into English first. */
   classify(text: string, language: string = detectLanguage(text)): SupportPrediction {
     const english = language === 'fr' ? glossFrench(text) : text;
     const ranked = this.model.predict(features(english));
@@ -53,26 +49,14 @@ export class SupportClassifier {
       .sort((a, b) => b[1] - a[1])
       .slice(0, 3)
       .map(([c, p]) => ({ category: c, confidence: round(p) }));
-    return { intent: top.label, category, confidence: round(byCategory.get(category) ?? top.probability), alternatives };
+    return { intent: top.label, category, confidence: round(byCategory.get(category)!), alternatives };
   }
-}
-
-function round(x: number): number {
-  return Math.round(x * 10_000) / 10_000;
-}
-
-export function loadSupportExamples(): LabelledUtterance[] {
-  return parseCsvRecords(readDataFile('support-intents-train.csv')).map((r) => ({
-    utterance: r.utterance ?? '',
-    category: r.category ?? '',
-    intent: r.intent ?? '',
-  }));
 }
 
 let shared: SupportClassifier | undefined;
 
-/** Trained once per process (about a third of a second) and shared by every local provider instance. */
+/** Loaded once per process from the committed artefact and shared by every local provider instance. */
 export function supportClassifier(): SupportClassifier {
-  shared ??= new SupportClassifier(loadSupportExamples());
+  shared ??= new SupportClassifier(SoftmaxModel.fromJSON(readModel<SoftmaxModelData>(SUPPORT_ARTEFACT)));
   return shared;
 }

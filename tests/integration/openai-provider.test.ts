@@ -56,7 +56,7 @@ describe('openai provider', () => {
     upstream.plan(behaviour);
     const res = await post('/v1/sentiment', { text: 'great stuff' });
     expect(res.statusCode).toBe(200);
-    expect(res.json().meta).toMatchObject({ provider: 'local', model: 'local-v1/sentiment' });
+    expect(res.json().meta).toMatchObject({ provider: 'local', model: expect.stringMatching(/^local-v2\.[0-9a-f]{8}\/sentiment$/) });
     expect(res.headers['x-gateway-provider']).toBe('local');
   });
 

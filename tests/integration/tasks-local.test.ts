@@ -19,7 +19,7 @@ describe('task routes on local providers', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body).toMatchObject({ label: 'positive', language: 'en' });
-    expect(body.meta).toMatchObject({ provider: 'local', model: 'local-v1/sentiment', cached: false, request_id: res.headers['x-request-id'] });
+    expect(body.meta).toMatchObject({ provider: 'local', model: expect.stringMatching(/^local-v2\.[0-9a-f]{8}\/sentiment$/), cached: false, request_id: res.headers['x-request-id'] });
     expect(body.meta.usage).toEqual({ input_tokens: expect.any(Number), output_tokens: 0, cost_micros: 0 });
     expect(res.headers['x-gateway-provider']).toBe('local');
     expect(res.headers['x-gateway-cache']).toBe('MISS');

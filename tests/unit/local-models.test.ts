@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { matchLabels } from '../../providers/local/label-matcher.js';
 import { detectLanguage } from '../../providers/local/language.js';
-import { scoreSentiment } from '../../providers/local/sentiment-model.js';
+import { NEUTRAL_BAND, scoreSentiment } from '../../providers/local/sentiment/sentiment-model.js';
 import { fillPlaceholders, smartReply } from '../../providers/local/smart-reply-model.js';
-import { SupportClassifier, loadSupportExamples, supportClassifier } from '../../providers/local/support-classifier.js';
+import { supportClassifier } from '../../providers/local/support-classifier.js';
 import { SUPPORT_TAXONOMY } from '../../providers/support-taxonomy.js';
 
 describe('local sentiment', () => {
@@ -11,18 +11,51 @@ describe('local sentiment', () => {
     ['I love this product, it works great', 'positive'],
     ['This is terrible, I hate it and want my money back', 'negative'],
     ['The parcel arrived on Tuesday.', 'neutral'],
+    ['An utterly charming and hilarious film that reminded me why I love movies.', 'positive'],
+    ['A tedious, shapeless mess of a movie with nothing to say.', 'negative'],
+    ['The support team never answered and the refund still has not arrived.', 'negative'],
     ['Ce produit est vraiment excellent, merci !', 'positive'],
     ["Ce n'est pas bon du tout, je suis très déçu", 'negative'],
+    ['Livraison rapide, produit parfait.', 'positive'],
+    ['Le colis est arrivé mardi.', 'neutral'],
   ])('%s → %s', (text, label) => {
     const result = scoreSentiment(text);
     expect(result.label).toBe(label);
     expect(result.score).toBeGreaterThanOrEqual(-1);
     expect(result.score).toBeLessThanOrEqual(1);
+    expect(result.confidence).toBeGreaterThan(0);
+    expect(result.confidence).toBeLessThan(1);
   });
 
   it('handles negation within a clause only', () => {
     expect(scoreSentiment('not good').label).toBe('negative');
     expect(scoreSentiment('not bad').label).toBe('positive');
+    expect(scoreSentiment("it isn't good").label).toBe('negative');
+    expect(scoreSentiment('not great, but the staff were lovely and helpful').label).toBe('positive');
+    expect(scoreSentiment('pas terrible', 'fr').label).toBe('negative');
+    expect(scoreSentiment("franchement, c'est pas mal du tout", 'fr').label).toBe('positive');
+    expect(scoreSentiment("Ce n'est pas mauvais", 'fr').label).toBe('positive');
+  });
+
+  it('counts words it never saw in training through the lexicon', () => {
+    // "superb" and "atrocious" carry AFINN polarity; the sentence around them is neutral.
+    expect(scoreSentiment('The xylophone recital was superb').label).toBe('positive');
+    expect(scoreSentiment('The xylophone recital was atrocious').label).toBe('negative');
+  });
+
+  it('answers neutral, inside the band, when there is no evidence at all', () => {
+    for (const text of ['qwzx vbnm', '12345', '!!!', 'zzz']) {
+      const r = scoreSentiment(text);
+      expect(r.label).toBe('neutral');
+    }
+    const weak = scoreSentiment('The parcel arrived on Tuesday.');
+    expect(Math.abs(weak.score)).toBeLessThan(NEUTRAL_BAND);
+  });
+
+  it('scores huge inputs in bounded time and mixed scripts without failing', () => {
+    const huge = 'The product is great. '.repeat(500);
+    expect(scoreSentiment(huge).label).toBe('positive');
+    expect(['positive', 'negative', 'neutral']).toContain(scoreSentiment('这个产品很好 👍 ok').label);
   });
 
   it('detects English and French', () => {
@@ -36,15 +69,6 @@ describe('support classifier', () => {
     const c = supportClassifier();
     expect(c.intents).toHaveLength(27);
     expect(c.categories.sort()).toEqual(Object.keys(SUPPORT_TAXONOMY).sort());
-  });
-
-  it('scores above 90 % on a held-out tenth of the data', () => {
-    const all = loadSupportExamples();
-    const train = all.filter((_, i) => i % 10 !== 0);
-    const test = all.filter((_, i) => i % 10 === 0);
-    const model = new SupportClassifier(train);
-    const correct = test.filter((ex) => model.classify(ex.utterance).intent === ex.intent).length;
-    expect(correct / test.length).toBeGreaterThan(0.9);
   });
 
   it('returns calibrated-looking confidences and other categories as alternatives', () => {

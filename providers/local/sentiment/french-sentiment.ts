@@ -1,0 +1,51 @@
+import { SentimentAnalyzer } from '../natural-modules.js';
+import { words } from '../text.js';
+
+const FRENCH_NEGATIONS = ['pas', 'jamais', 'rien', 'aucun', 'aucune', 'personne', 'ni', 'guère', 'sans', 'plus'];
+/** Set phrases whose meaning is not the sum of their words ("pas terrible" is bad, "pas mal" is rather good). */
+const IDIOMS: [RegExp, number][] = [
+  [/\bpas (?:si |très |trop )?terrible\b/giu, -0.6],
+  [/\bpas mal\b/giu, 0.4],
+  [/\bpas top\b/giu, -0.5],
+  [/\bà éviter\b/giu, -0.7],
+  [/\bau top\b/giu, 0.7],
+  [/\bnul(?:le|s|les)?\b/giu, -0.7],
+  [/\b(?:déçu|déçue|déçus|déçues|décevant|décevante|déception)\b/giu, -0.6],
+  [/\b(?:arnaque|horrible|catastrophique|inadmissible|inacceptable)\b/giu, -0.8],
+  [/\b(?:rapide|efficace|parfait|parfaite|impeccable|génial|géniale|ravi|ravie|merci)\b/giu, 0.5],
+  [/\b(?:lent|lente|cassé|cassée|abîmé|abîmée|retard|jamais reçu)\b/giu, -0.5],
+];
+const CLAUSES = /[.!?;,:\n]+|\b(?:mais|cependant|pourtant|toutefois)\b/iu;
+
+let analyzer: ReturnType<typeof build> | undefined;
+function build() {
+  const a = new SentimentAnalyzer('French', null, 'pattern');
+  a.negations = FRENCH_NEGATIONS; // natural ships no French negation list
+  return a;
+}
+
+/**
+ * French has no training set here: the Pattern adjective lexicon (via natural) scored clause by clause with French
+ * negations, plus set phrases and common review words the lexicon misses. Returns a polarity in about −1..1.
+ */
+export function frenchPolarity(text: string): { polarity: number; evidence: number } {
+  analyzer ??= build();
+  let rest = text;
+  let polarity = 0;
+  let evidence = 0;
+  for (const [pattern, value] of IDIOMS) {
+    rest = rest.replace(pattern, () => {
+      polarity += value;
+      evidence++;
+      return ' ';
+    });
+  }
+  for (const clause of rest.split(CLAUSES)) {
+    const tokens = words(clause);
+    if (tokens.length === 0) continue;
+    const score = analyzer.getSentiment(tokens) * tokens.length;
+    if (score !== 0) evidence++;
+    polarity += score;
+  }
+  return { polarity, evidence };
+}
