@@ -35,6 +35,7 @@ import { registerInvoiceRoutes } from './routes/admin/invoices.js';
 import { registerCacheRoutes } from './routes/admin/cache.js';
 import { registerProviderRoutes } from './routes/admin/providers.js';
 import { registerAdminUsageRoutes } from './routes/admin/usage.js';
+import { registerTaxonomyRoutes } from './routes/admin/taxonomies.js';
 
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -134,6 +135,7 @@ export async function buildApp(deps: Deps, logger: FastifyBaseLogger): Promise<A
       registerInvoiceRoutes(admin as App, deps);
       registerCacheRoutes(admin as App, deps);
       registerProviderRoutes(admin as App, deps);
+      registerTaxonomyRoutes(admin as App, deps);
     },
     { prefix: '/admin' },
   );

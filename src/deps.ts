@@ -25,6 +25,7 @@ import { QuotaService } from './billing/quota-service.js';
 import type { Config } from './config.js';
 import { TaskCache } from './cache/task-cache.js';
 import { TaskDispatcher } from './dispatch.js';
+import { INPUT_RETENTION_MS, TaxonomyService } from './taxonomies/taxonomy-service.js';
 import { ProviderBreakers } from './resilience/provider-breakers.js';
 import { EventBus } from './events/event-bus.js';
 import { KeyService } from './keys/key-service.js';
@@ -46,6 +47,7 @@ export interface Deps {
   audit: AuditLog;
   events: EventBus;
   cache: TaskCache;
+  taxonomies: TaxonomyService;
   quotas: QuotaService;
   invoices: InvoiceService;
   /** Usage rows, batched into the ledger. */
@@ -134,6 +136,7 @@ function buildCipher(config: Config, vault: VaultClient | undefined): SecretCiph
 /** Last month's invoices are finalized by a pass shortly after boot and then hourly. */
 const FIRST_INVOICE_PASS_MS = 15_000;
 const INVOICE_PASS_MS = 3_600_000;
+const INPUT_SWEEP_MS = 3_600_000;
 
 /** Wires everything once: storage, hot state, secrets, providers, services. Nothing else constructs these. */
 export async function createDeps(config: Config, logger: FastifyBaseLogger, overrides: DepsOverrides = {}): Promise<Deps> {
@@ -150,10 +153,21 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     Object.values(config.providers).flatMap((p) => (p.type === 'openai' ? [[new URL(p.baseUrl).origin, p.maxConnections] as const] : [])),
   );
   const http = new HttpClient({ maxConnectionsPerOrigin: 64, connectionsByOrigin, connectTimeoutMs: 5_000, ioTimeoutMs: 120_000 });
-  const providers = buildProviders(config.providers, { http, interactions: repos.interactions, secrets });
+  const events = new EventBus(clock, (err, event) => logger.error({ err, type: event.type }, 'event listener failed'));
+  const cache = new TaskCache({ shared: hot.shared, bus: hot.bus, ttlMs: config.cache.ttlMs, l1MaxBytes: config.cache.l1MaxBytes, log: logger });
+  const taxonomies = new TaxonomyService({
+    repo: repos.taxonomies,
+    events,
+    log: logger,
+    clock,
+    onRetrained: (tenantId) => cache.purge({ tenantId, task: 'categorize' }),
+  });
+  const forgetInputs = () =>
+    repos.taxonomies.forgetInputs(new Date(clock().getTime() - INPUT_RETENTION_MS)).catch((err: unknown) => logger.warn({ err }, 'forgetting old inputs failed'));
+  const forgetter = setInterval(forgetInputs, INPUT_SWEEP_MS).unref();
+  const providers = buildProviders(config.providers, { http, interactions: repos.interactions, taxonomies, secrets });
   const audit = new AuditLog(repos.audit, clock);
   const ledger = new LedgerWriter(repos.usage, logger);
-  const events = new EventBus(clock, (err, event) => logger.error({ err, type: event.type }, 'event listener failed'));
   const breakers = new ProviderBreakers(config.breakers, events);
   const keys = new KeyService({
     keys: repos.keys,
@@ -200,7 +214,8 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     audit,
     ledger,
     events,
-    cache: new TaskCache({ shared: hot.shared, bus: hot.bus, ttlMs: config.cache.ttlMs, l1MaxBytes: config.cache.l1MaxBytes, log: logger }),
+    cache,
+    taxonomies,
     quotas: new QuotaService(hot.quotas, repos.usage, clock, logger, events),
     invoices,
     pricingVersion: pricingVersion(config.pricing),
@@ -212,6 +227,8 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
       breakers.shutdown();
       clearInterval(finalizer);
       clearTimeout(firstPass);
+      clearInterval(forgetter);
+      await taxonomies.idle();
       await ledger.close();
       await secrets?.close();
       await Promise.allSettled([...providers.values()].map((p) => p.close?.()));

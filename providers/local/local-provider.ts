@@ -7,10 +7,17 @@ import { recommend } from './recommender.js';
 import { SENTIMENT_LANGUAGES, scoreSentiment } from './sentiment/sentiment-model.js';
 import { smartReply } from './smart-reply-model.js';
 import { supportClassifier, type SupportClassifier } from './support-classifier.js';
-import { estimateTokens } from './text.js';
+import type { SoftmaxModel } from './softmax-model.js';
+import { estimateTokens, features } from './text.js';
+
+/** Per-tenant classifiers trained from the tenant's labelled examples. */
+export interface TenantTaxonomies {
+  classifier(tenantId: string, name: string): Promise<SoftmaxModel | undefined>;
+}
 
 export interface LocalProviderDeps {
   interactions: InteractionRepository;
+  taxonomies?: TenantTaxonomies | undefined;
 }
 
 /** Model name reported in `meta.model`; bump when the local code changes behaviour (retrained artefacts change the hash). */
@@ -41,6 +48,18 @@ export class LocalProvider implements Provider {
     };
   }
 
+  private async tenantTaxonomy(tenantId: string, taxonomy: string, text: string): Promise<ProviderOutput<'categorize'>['result']> {
+    const model = await this.deps.taxonomies?.classifier(tenantId, taxonomy);
+    if (!model) throw new ProviderError(this.name, 'unsupported', `no trained taxonomy "${taxonomy}" for this tenant`);
+    const [top, ...rest] = model.predict(features(text));
+    const round = (x: number) => Math.round(x * 10_000) / 10_000;
+    return {
+      category: top!.label,
+      confidence: round(top!.probability),
+      alternatives: rest.slice(0, 3).map((r) => ({ category: r.label, confidence: round(r.probability) })),
+    };
+  }
+
   private async answer(task: TaskName, input: TaskInput, ctx: ProviderContext): Promise<ProviderOutput['result']> {
     switch (task) {
       case 'sentiment': {
@@ -53,9 +72,7 @@ export class LocalProvider implements Provider {
       case 'categorize': {
         const { text, labels, taxonomy } = input as TaskInput<'categorize'>;
         if (labels) return matchLabels(text, labels, this.classifier);
-        if (taxonomy && taxonomy !== 'support') {
-          throw new ProviderError(this.name, 'unsupported', `local provider has no taxonomy "${taxonomy}"`);
-        }
+        if (taxonomy && taxonomy !== 'support') return this.tenantTaxonomy(ctx.tenantId, taxonomy, text);
         return this.classifier.classify(text);
       }
       case 'smart-response':

@@ -133,6 +133,42 @@ const BILLING = [
   )`,
 ];
 
+/**
+ * Tenant taxonomies: labelled examples (posted, or corrections from feedback), the trained version of each taxonomy,
+ * and the text of recent categorisation requests so feedback on one can become an example.
+ */
+const TAXONOMIES = [
+  `create table taxonomy_examples (
+    id bigserial primary key,
+    tenant_id text not null,
+    taxonomy text not null,
+    text text not null,
+    label text not null,
+    source text not null,
+    created_at timestamptz not null default now()
+  )`,
+  `create index taxonomy_examples_by_taxonomy on taxonomy_examples (tenant_id, taxonomy, id)`,
+  `create table taxonomy_models (
+    tenant_id text not null,
+    taxonomy text not null,
+    version integer not null,
+    last_example_id bigint not null,
+    examples integer not null,
+    labels jsonb not null,
+    trained_at timestamptz not null,
+    primary key (tenant_id, taxonomy)
+  )`,
+  `create table task_inputs (
+    tenant_id text not null,
+    request_id text not null,
+    taxonomy text not null,
+    text text not null,
+    created_at timestamptz not null default now(),
+    primary key (tenant_id, request_id)
+  )`,
+  `create index task_inputs_by_time on task_inputs (created_at)`,
+];
+
 /** A migration that runs its statements in order. */
 function statements(list: string[]): Migration {
   return {
@@ -149,6 +185,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_usage': statements(USAGE),
   '0004_quotas': statements(QUOTAS),
   '0005_billing': statements(BILLING),
+  '0006_taxonomies': statements(TAXONOMIES),
 };
 
 export const migrationProvider: MigrationProvider = {

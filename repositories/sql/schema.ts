@@ -110,6 +110,34 @@ export interface InvoicesTable {
   finalized_at: Timestamp;
 }
 
+export interface TaxonomyExamplesTable {
+  id: ColumnType<string, never, never>;
+  tenant_id: string;
+  taxonomy: string;
+  text: string;
+  label: string;
+  source: string;
+  created_at: ColumnType<Date, never, never>;
+}
+
+export interface TaxonomyModelsTable {
+  tenant_id: string;
+  taxonomy: string;
+  version: number;
+  last_example_id: ColumnType<string, string | number, string | number>;
+  examples: number;
+  labels: Json<string[]>;
+  trained_at: Timestamp;
+}
+
+export interface TaskInputsTable {
+  tenant_id: string;
+  request_id: string;
+  taxonomy: string;
+  text: string;
+  created_at: ColumnType<Date, never, never>;
+}
+
 export interface Database {
   tenants: TenantsTable;
   api_keys: ApiKeysTable;
@@ -119,4 +147,7 @@ export interface Database {
   audit_log: AuditLogTable;
   usage_ledger: UsageLedgerTable;
   invoices: InvoicesTable;
+  taxonomy_examples: TaxonomyExamplesTable;
+  taxonomy_models: TaxonomyModelsTable;
+  task_inputs: TaskInputsTable;
 }

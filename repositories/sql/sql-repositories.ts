@@ -5,6 +5,7 @@ import { migrate, openDatabase, ping, type DatabaseOptions } from './database.js
 import { SqlFeedbackRepository } from './feedback-repository.js';
 import { SqlInteractionRepository } from './interaction-repository.js';
 import { SqlInvoiceRepository } from './invoice-repository.js';
+import { SqlTaxonomyRepository } from './taxonomy-repository.js';
 import { SqlTenantRepository } from './tenant-repository.js';
 import { SqlUsageRepository } from './usage-repository.js';
 
@@ -26,6 +27,7 @@ export async function openSqlRepositories(options: DatabaseOptions): Promise<Rep
     usage: new SqlUsageRepository(db),
     interactions: new SqlInteractionRepository(db),
     feedback: new SqlFeedbackRepository(db),
+    taxonomies: new SqlTaxonomyRepository(db),
     ping: () => ping(db),
     close: () => db.destroy(),
   };

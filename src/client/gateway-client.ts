@@ -93,7 +93,7 @@ export class GatewayClient {
     return this.request('POST', '/v1/items', { items });
   }
 
-  feedback(feedback: { request_id: string; correct?: string; rating?: number }): Promise<{ accepted: boolean }> {
+  feedback(feedback: { request_id: string; correct?: string; rating?: number }): Promise<{ accepted: boolean; learned: boolean }> {
     return this.request('POST', '/v1/feedback', feedback);
   }
 

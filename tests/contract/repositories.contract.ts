@@ -122,6 +122,31 @@ export function repositoryContract(database: () => TestDatabase): void {
       expect(await repos.feedback.listForRequest(u, 'req_1')).toEqual([]);
     });
 
+    it('keeps taxonomy examples in order per tenant, versions, and remembered request texts', async () => {
+      const t = (await repos.tenants.create({ name: 'Tax' })).id;
+      const u = (await repos.tenants.create({ name: 'Other' })).id;
+      expect(await repos.taxonomies.addExamples(t, 'desk', [{ text: 'where is my parcel', label: 'shipping' }, { text: 'card declined', label: 'billing' }], 'admin')).toBe(2);
+      await repos.taxonomies.addExamples(u, 'desk', [{ text: 'other tenant', label: 'x' }], 'admin');
+      const all = await repos.taxonomies.examples(t, 'desk');
+      expect(all.map((e) => e.label)).toEqual(['shipping', 'billing']);
+      expect(all[1]!.id).toBeGreaterThan(all[0]!.id);
+      expect(await repos.taxonomies.examples(t, 'desk', all[0]!.id)).toHaveLength(1);
+      expect(await repos.taxonomies.countSince(t, 'desk', all[0]!.id)).toBe(1);
+      expect(await repos.taxonomies.current(t, 'desk')).toBeUndefined();
+      const v1 = { tenant_id: t, taxonomy: 'desk', version: 1, last_example_id: all[1]!.id, examples: 2, labels: ['billing', 'shipping'], trained_at: new Date('2026-11-01T00:00:00Z') };
+      await repos.taxonomies.saveVersion(v1);
+      await repos.taxonomies.saveVersion({ ...v1, version: 2 });
+      expect(await repos.taxonomies.current(t, 'desk')).toEqual({ ...v1, version: 2 });
+      expect(await repos.taxonomies.current(u, 'desk')).toBeUndefined();
+
+      await repos.taxonomies.rememberInput(t, 'req_a', 'desk', 'my card was declined');
+      await repos.taxonomies.rememberInput(t, 'req_a', 'desk', 'a retry changes nothing');
+      expect(await repos.taxonomies.inputFor(t, 'req_a')).toEqual({ taxonomy: 'desk', text: 'my card was declined' });
+      expect(await repos.taxonomies.inputFor(u, 'req_a')).toBeUndefined();
+      expect(await repos.taxonomies.forgetInputs(new Date(Date.now() + 60_000))).toBeGreaterThanOrEqual(1);
+      expect(await repos.taxonomies.inputFor(t, 'req_a')).toBeUndefined();
+    });
+
     it('keeps one ledger row per usage event id and sums usage by day, task, provider and key', async () => {
       const t = (await repos.tenants.create({ name: 'Metered' })).id;
       const row = (event_id: string, task: string, provider: string, when: string, cost: number) => ({

@@ -133,7 +133,7 @@ describe('client SDK', () => {
     ).toEqual({ accepted: 3, duplicates: 0 });
     const recs = await client.recommendations({ user_id: 'u2' });
     expect(recs.items.map((i) => i.item_id)).toContain('i2');
-    expect(await client.feedback({ request_id: sentiment.meta.request_id, rating: 5 })).toEqual({ accepted: true });
+    expect(await client.feedback({ request_id: sentiment.meta.request_id, rating: 5 })).toEqual({ accepted: true, learned: false });
   });
 
   it('works with a bearer key and reports errors with their code', async () => {

@@ -21,7 +21,13 @@ export function registerFeedbackRoutes(app: App, deps: Deps): void {
           },
           closed,
         ),
-        response: { 202: Type.Object({ accepted: Type.Boolean() }), ...errorResponses(...TENANT_AUTH_ERRORS) },
+        response: {
+          202: Type.Object({
+            accepted: Type.Boolean(),
+            learned: Type.Boolean({ description: 'The correction became a training example of the taxonomy the request used.' }),
+          }),
+          ...errorResponses(...TENANT_AUTH_ERRORS),
+        },
       },
     },
     async (request, reply) => {
@@ -33,7 +39,8 @@ export function registerFeedbackRoutes(app: App, deps: Deps): void {
         });
       }
       await deps.repos.feedback.add(tenant.id, { request_id, correct: correct ?? null, rating: rating ?? null });
-      return reply.code(202).send({ accepted: true });
+      const learned = correct !== undefined && (await deps.taxonomies.learnFromFeedback(tenant.id, request_id, correct));
+      return reply.code(202).send({ accepted: true, learned });
     },
   );
 }

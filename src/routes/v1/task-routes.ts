@@ -39,11 +39,22 @@ interface TaskRouteSpec {
   path: string;
   summary: string;
   check?: (input: TaskInput) => void;
+  /** After a successful answer, off the response path. */
+  answered?: (deps: Deps, tenantId: string, requestId: string, input: TaskInput) => void;
 }
 
 const TASK_ROUTES: TaskRouteSpec[] = [
   { task: 'sentiment', path: '/sentiment', summary: 'Sentiment of a text (positive, negative, neutral) with a score from -1 to 1.' },
-  { task: 'categorize', path: '/categorize', summary: 'Category (and support intent) of a text: the support taxonomy, or zero-shot `labels`.' },
+  {
+    task: 'categorize',
+    path: '/categorize',
+    summary: "Category (and support intent) of a text: the support taxonomy, one of the tenant's trained taxonomies, or zero-shot `labels`.",
+    // Feedback on a tenant-taxonomy answer teaches that taxonomy: keep the text to learn from.
+    answered: (deps, tenantId, requestId, input) => {
+      const { text, taxonomy, labels } = input as TaskInput<'categorize'>;
+      if (taxonomy && taxonomy !== 'support' && !labels) deps.taxonomies.rememberInput(tenantId, requestId, taxonomy, text);
+    },
+  },
   { task: 'smart-response', path: '/smart-response', summary: 'A reply to a customer message, with intent, sentiment and an escalation prediction.' },
   {
     task: 'recommendations',
@@ -128,6 +139,7 @@ export function registerTaskRoutes(app: App, deps: Deps): void {
           throw err;
         }
         record(200, out);
+        spec.answered?.(deps, tenant.id, request.id, taskInput);
         void deps.quotas.settle(reservation, { tokens: out.usage.input_tokens + out.usage.output_tokens, costMicros: out.cost_micros });
         request.log.info({ task: spec.task, provider: out.provider, attempts: out.attempts }, 'task answered');
         void reply.header('x-gateway-provider', out.provider).header('x-gateway-cache', cacheStatus);

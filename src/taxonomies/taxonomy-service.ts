@@ -1,0 +1,162 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { SoftmaxModel } from '../../providers/local/softmax-model.js';
+import { features } from '../../providers/local/text.js';
+import type { ExampleSource, TaxonomyExample, TaxonomyRepository, TaxonomyVersion } from '../../repositories/types.js';
+import type { EventBus } from '../events/event-bus.js';
+
+/** Corrections from feedback that trigger a retrain on their own. */
+export const RETRAIN_AFTER_NEW_EXAMPLES = 5;
+/** How long an instance trusts its view of a taxonomy's current version (another instance may have retrained). */
+const VERSION_TTL_MS = 5_000;
+/** Remembered request texts (for feedback) are kept this long. */
+export const INPUT_RETENTION_MS = 30 * 24 * 3_600_000;
+
+export interface TaxonomyStatus {
+  name: string;
+  status: 'empty' | 'training' | 'ready';
+  version: number | null;
+  labels: string[];
+  examples: number;
+  trained_at: string | null;
+}
+
+interface TaxonomyServiceDeps {
+  repo: TaxonomyRepository;
+  events: EventBus;
+  log: FastifyBaseLogger;
+  clock: () => Date;
+  /** Makes cached answers of the old version unreachable. */
+  onRetrained: (tenantId: string) => Promise<void>;
+}
+
+const keyOf = (tenantId: string, name: string) => `${tenantId}\u0000${name}`;
+
+/** The model for a set of examples: naive Bayes, which is sensible from a handful of examples per label up. */
+function fit(examples: readonly TaxonomyExample[]): SoftmaxModel {
+  return SoftmaxModel.naiveBayes(examples.map((e) => ({ features: features(e.text), label: e.label })));
+}
+
+/**
+ * Tenant taxonomies: labelled examples in, a versioned per-tenant classifier out. Training runs in the background;
+ * each version records the last example it used, so every instance rebuilds the identical model from storage.
+ */
+export class TaxonomyService {
+  private readonly models = new Map<string, { version: number; model: SoftmaxModel }>();
+  private readonly versions = new Map<string, { value: TaxonomyVersion | undefined; expires: number }>();
+  private readonly training = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+
+  constructor(private readonly deps: TaxonomyServiceDeps) {}
+
+  async addExamples(tenantId: string, name: string, examples: readonly TaxonomyExample[], source: ExampleSource = 'admin'): Promise<number> {
+    const added = await this.deps.repo.addExamples(tenantId, name, examples, source);
+    if (source === 'admin') this.scheduleTraining(tenantId, name);
+    return added;
+  }
+
+  /** Starts a retrain unless one is running, in which case one more follows it (it will see the newer examples). */
+  scheduleTraining(tenantId: string, name: string): Promise<void> {
+    const key = keyOf(tenantId, name);
+    const running = this.training.get(key);
+    if (running) {
+      this.again.add(key);
+      return running;
+    }
+    const run = (async () => {
+      do {
+        this.again.delete(key);
+        try {
+          await this.train(tenantId, name);
+        } catch (err) {
+          this.deps.log.warn({ err, tenant: tenantId, taxonomy: name }, 'taxonomy training failed');
+        }
+      } while (this.again.has(key));
+    })().finally(() => this.training.delete(key));
+    this.training.set(key, run);
+    return run;
+  }
+
+  private async train(tenantId: string, name: string): Promise<void> {
+    const examples = await this.deps.repo.examples(tenantId, name);
+    const labels = [...new Set(examples.map((e) => e.label))].sort();
+    if (labels.length < 2) return; // one label is not a classifier; wait for more
+    const previous = await this.deps.repo.current(tenantId, name);
+    const last = examples[examples.length - 1]!.id;
+    if (previous && previous.last_example_id === last) return;
+    const model = fit(examples);
+    const version: TaxonomyVersion = {
+      tenant_id: tenantId,
+      taxonomy: name,
+      version: (previous?.version ?? 0) + 1,
+      last_example_id: last,
+      examples: examples.length,
+      labels,
+      trained_at: this.deps.clock(),
+    };
+    await this.deps.repo.saveVersion(version);
+    const key = keyOf(tenantId, name);
+    this.models.set(key, { version: version.version, model });
+    this.versions.set(key, { value: version, expires: Date.now() + VERSION_TTL_MS });
+    this.deps.events.emit('model.retrained', tenantId, { taxonomy: name, version: version.version, examples: examples.length, labels });
+    await this.deps.onRetrained(tenantId);
+  }
+
+  private async currentVersion(tenantId: string, name: string): Promise<TaxonomyVersion | undefined> {
+    const key = keyOf(tenantId, name);
+    const cached = this.versions.get(key);
+    if (cached && cached.expires > Date.now()) return cached.value;
+    const value = await this.deps.repo.current(tenantId, name);
+    this.versions.set(key, { value, expires: Date.now() + VERSION_TTL_MS });
+    return value;
+  }
+
+  /** The tenant's classifier for this taxonomy at its current version, or undefined when it has none yet. */
+  async classifier(tenantId: string, name: string): Promise<SoftmaxModel | undefined> {
+    const version = await this.currentVersion(tenantId, name);
+    if (!version) return undefined;
+    const key = keyOf(tenantId, name);
+    const local = this.models.get(key);
+    if (local?.version === version.version) return local.model;
+    const model = fit(await this.deps.repo.examples(tenantId, name, version.last_example_id));
+    this.models.set(key, { version: version.version, model });
+    return model;
+  }
+
+  async status(tenantId: string, name: string): Promise<TaxonomyStatus> {
+    const [version, examples] = await Promise.all([this.deps.repo.current(tenantId, name), this.deps.repo.countSince(tenantId, name, 0)]);
+    const training = this.training.has(keyOf(tenantId, name));
+    return {
+      name,
+      status: training ? 'training' : version ? 'ready' : 'empty',
+      version: version?.version ?? null,
+      labels: version?.labels ?? [],
+      examples,
+      trained_at: version?.trained_at.toISOString() ?? null,
+    };
+  }
+
+  /** A categorisation's text, remembered so feedback on it can teach the taxonomy. */
+  rememberInput(tenantId: string, requestId: string, name: string, text: string): void {
+    void this.deps.repo.rememberInput(tenantId, requestId, name, text).catch((err: unknown) => this.deps.log.warn({ err }, 'could not remember a categorisation input'));
+  }
+
+  /**
+   * A correction on an earlier categorisation becomes an example of its taxonomy; enough new ones retrain it.
+   * Returns whether the feedback could be used for learning.
+   */
+  async learnFromFeedback(tenantId: string, requestId: string, correct: string): Promise<boolean> {
+    const input = await this.deps.repo.inputFor(tenantId, requestId);
+    if (!input) return false;
+    await this.deps.repo.addExamples(tenantId, input.taxonomy, [{ text: input.text, label: correct }], 'feedback');
+    const current = await this.deps.repo.current(tenantId, input.taxonomy);
+    if ((await this.deps.repo.countSince(tenantId, input.taxonomy, current?.last_example_id ?? 0)) >= RETRAIN_AFTER_NEW_EXAMPLES) {
+      void this.scheduleTraining(tenantId, input.taxonomy);
+    }
+    return true;
+  }
+
+  /** Waits for training in flight (shutdown, tests). */
+  async idle(): Promise<void> {
+    while (this.training.size > 0) await Promise.allSettled([...this.training.values()]);
+  }
+}
