@@ -32,7 +32,10 @@ export class LocalProvider implements Provider {
   constructor(
     readonly name: string,
     private readonly deps: LocalProviderDeps,
-  ) {}
+  ) {
+    // Load every model at boot (about 0.2 s), not on the first request: that one would wait for it.
+    scoreSentiment('warm up the sentiment models and the language detector', 'auto');
+  }
 
   modelFor(task: TaskName): string {
     return `${LOCAL_MODEL_VERSION}.${artefactsFingerprint()}/${task}`;
