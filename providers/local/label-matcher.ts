@@ -1,6 +1,7 @@
 import type { TaskResult } from '../task-schemas.js';
 import type { SupportClassifier } from './support-classifier.js';
 import { words } from './text.js';
+import { round4 } from './round.js';
 
 /** Crude stem: enough to match "refunds" with "refund" and "shipping" with "ship". */
 function stem(w: string): string {
@@ -25,7 +26,7 @@ export function matchLabels(text: string, labels: readonly string[], classifier:
   const weights = raw.map((r) => Math.exp(3 * r));
   const total = weights.reduce((a, b) => a + b, 0);
   const ranked = labels
-    .map((label, i) => ({ category: label, confidence: Math.round((weights[i]! / total) * 10_000) / 10_000 }))
+    .map((label, i) => ({ category: label, confidence: round4(weights[i]! / total) }))
     .sort((a, b) => b.confidence - a.confidence);
   const [top, ...rest] = ranked;
   return { category: top!.category, confidence: top!.confidence, alternatives: rest.slice(0, 3) };

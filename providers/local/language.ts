@@ -21,7 +21,7 @@ let frenchWords: Set<string> | undefined;
 function frenchVocabulary(): Set<string> {
   if (!frenchWords) {
     const english = englishSentimentModel();
-    frenchWords = new Set([...GLOSSARY_WORDS, ...frenchLexiconForms()].filter((w) => !MARKERS.en.has(w) && english.knows([w]) === 0));
+    frenchWords = new Set([...GLOSSARY_WORDS, ...frenchLexiconForms()].filter((w) => !MARKERS.en.has(w) && !english.knows(w)));
   }
   return frenchWords;
 }

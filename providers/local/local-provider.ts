@@ -9,6 +9,7 @@ import { smartReply } from './smart-reply-model.js';
 import { supportClassifier, type SupportClassifier } from './support-classifier.js';
 import type { SoftmaxModel } from './softmax-model.js';
 import { estimateTokens, features } from './text.js';
+import { round4 } from './round.js';
 
 /** Per-tenant classifiers trained from the tenant's labelled examples. */
 export interface TenantTaxonomies {
@@ -55,11 +56,10 @@ export class LocalProvider implements Provider {
     const model = await this.deps.taxonomies?.classifier(tenantId, taxonomy);
     if (!model) throw new ProviderError(this.name, 'unsupported', `no trained taxonomy "${taxonomy}" for this tenant`);
     const [top, ...rest] = model.predict(features(text));
-    const round = (x: number) => Math.round(x * 10_000) / 10_000;
     return {
       category: top!.label,
-      confidence: round(top!.probability),
-      alternatives: rest.slice(0, 3).map((r) => ({ category: r.label, confidence: round(r.probability) })),
+      confidence: round4(top!.probability),
+      alternatives: rest.slice(0, 3).map((r) => ({ category: r.label, confidence: round4(r.probability) })),
     };
   }
 

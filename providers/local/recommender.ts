@@ -1,14 +1,11 @@
 import type { InteractionRepository, RecommendationQuery, ScoredItem } from '../../repositories/types.js';
 import type { TaskInput, TaskResult } from '../task-schemas.js';
+import { round4 } from './round.js';
 
 type Strategy = TaskResult<'recommendations'>['strategy'];
 type Recommended = TaskResult<'recommendations'>['items'][number];
 
 const HISTORY_SEEDS = 50;
-
-function round(x: number): number {
-  return Math.round(x * 10_000) / 10_000;
-}
 
 /**
  * Item co-occurrence over the tenant's ingested events: "people who interacted with X also interacted with Y",
@@ -40,7 +37,7 @@ export async function recommend(
   const take = (found: ScoredItem[], why: string) => {
     for (const f of found) {
       if (items.length >= limit || exclude.has(f.item_id)) continue;
-      items.push({ item_id: f.item_id, score: round(f.score), reason: why });
+      items.push({ item_id: f.item_id, score: round4(f.score), reason: why });
       exclude.add(f.item_id);
     }
   };

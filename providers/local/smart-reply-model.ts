@@ -4,6 +4,7 @@ import { FALLBACK_ANSWER, INTENT_ANSWERS, TONES } from './reply-templates.js';
 import { scoreSentiment } from './sentiment/sentiment-model.js';
 import type { SupportClassifier } from './support-classifier.js';
 import { words } from './text.js';
+import { round4 } from './round.js';
 
 const URGENCY = new Set(
   'urgent urgently immediately asap now lawyer legal chargeback fraud scam unacceptable ridiculous worst immédiatement urgence urgente avocat arnaque inadmissible inacceptable'.split(' '),
@@ -42,7 +43,7 @@ export function escalationScore(input: TaskInput<'smart-response'>, intent: stri
   const repeats = earlier.filter((t) => overlap(t.text, input.message) >= 0.6).length;
   score += Math.min(0.3, repeats * 0.15);
   if (earlier.length >= 3) score += 0.05;
-  return Math.round(Math.min(1, score) * 10_000) / 10_000;
+  return round4(Math.min(1, score));
 }
 
 function compose(answer: string, tone: Tone, language: 'en' | 'fr', context: Record<string, string> | undefined): string {

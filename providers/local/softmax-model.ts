@@ -1,4 +1,5 @@
 import { seededRandom, shuffleInPlace } from './seeded-random.js';
+import { round4 } from './round.js';
 
 export interface Example {
   features: readonly string[];
@@ -132,27 +133,30 @@ export class SoftmaxModel {
   }
 
   toJSON(): SoftmaxModelData {
-    const round = (x: number) => Math.round(x * 10_000) / 10_000;
     const weights: Record<string, number[]> = {};
-    for (const [f, w] of this.weights) if (w.some((x) => Math.abs(x) >= PRUNE_BELOW)) weights[f] = [...w].map(round);
-    return { labels: [...this.labels], bias: [...this.bias].map(round), weights };
+    for (const [f, w] of this.weights) if (w.some((x) => Math.abs(x) >= PRUNE_BELOW)) weights[f] = [...w].map(round4);
+    return { labels: [...this.labels], bias: [...this.bias].map(round4), weights };
   }
 
-  /** Whether any of these features carries weight: no known feature means no evidence. */
-  knows(features: readonly string[]): number {
-    let known = 0;
-    for (const f of new Set(features)) if (this.weights.has(f)) known++;
-    return known;
+  /** Whether the model learned anything about this feature. */
+  knows(feature: string): boolean {
+    return this.weights.has(feature);
   }
 
-  /** What the features alone add to each label's score, without the intercept: the evidence in the text. */
-  evidence(features: readonly string[]): Float64Array {
+  /**
+   * What the features alone add to each label's score, without the intercept (the evidence in the text), and how many
+   * of them the model knows.
+   */
+  evidence(features: readonly string[]): { sums: Float64Array; known: number } {
     const sums = new Float64Array(this.labels.length);
+    let known = 0;
     for (const f of new Set(features)) {
       const w = this.weights.get(f);
-      if (w) for (let c = 0; c < sums.length; c++) sums[c]! += w[c]!;
+      if (!w) continue;
+      known++;
+      for (let c = 0; c < sums.length; c++) sums[c]! += w[c]!;
     }
-    return sums;
+    return { sums, known };
   }
 
   /** Raw per-label scores (logits) plus softmax probabilities into `out`. */

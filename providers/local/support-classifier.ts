@@ -4,6 +4,7 @@ import { detectLanguage } from './language.js';
 import { readModel } from './model-files.js';
 import { SoftmaxModel, type SoftmaxModelData } from './softmax-model.js';
 import { features } from './text.js';
+import { round4 } from './round.js';
 
 export interface SupportPrediction {
   intent: string;
@@ -14,10 +15,6 @@ export interface SupportPrediction {
 }
 
 export const SUPPORT_ARTEFACT = 'support.json';
-
-function round(x: number): number {
-  return Math.round(x * 10_000) / 10_000;
-}
 
 /** The built-in `support` taxonomy: 27 intents in 11 categories, a softmax model trained on the Bitext data set. */
 export class SupportClassifier {
@@ -48,8 +45,8 @@ export class SupportClassifier {
       .filter(([c]) => c !== category)
       .sort((a, b) => b[1] - a[1])
       .slice(0, 3)
-      .map(([c, p]) => ({ category: c, confidence: round(p) }));
-    return { intent: top.label, category, confidence: round(byCategory.get(category)!), alternatives };
+      .map(([c, p]) => ({ category: c, confidence: round4(p) }));
+    return { intent: top.label, category, confidence: round4(byCategory.get(category)!), alternatives };
   }
 }
 

@@ -15,8 +15,9 @@ export class PGliteThreadError extends Error {
 
 /** tsx's ESM API entry, as its package exports name it (require.resolve would pick the CommonJS one). */
 function tsxEsmApi(): string {
-  const manifest = createRequire(import.meta.url)('tsx/package.json') as { exports: Record<string, { import: { default: string } }> };
-  return manifest.exports['./esm/api']!.import.default;
+  const require = createRequire(import.meta.url);
+  const manifest = require('tsx/package.json') as { exports: Record<string, { import: { default: string } }> };
+  return new URL(manifest.exports['./esm/api']!.import.default, pathToFileURL(require.resolve('tsx/package.json'))).href;
 }
 
 /**
@@ -26,7 +27,7 @@ function tsxEsmApi(): string {
 function startWorker(dataDir: string | undefined): Worker {
   const compiled = new URL('./pglite-worker.js', import.meta.url);
   if (existsSync(fileURLToPath(compiled))) return new Worker(compiled, { workerData: { dataDir } });
-  const tsxApi = new URL(tsxEsmApi(), pathToFileURL(createRequire(import.meta.url).resolve('tsx/package.json'))).href;
+  const tsxApi = tsxEsmApi();
   const source = new URL('./pglite-worker.ts', import.meta.url).href;
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); })`;
   return new Worker(bootstrap, { eval: true, workerData: { dataDir } });

@@ -92,7 +92,7 @@ export class TaskCache {
     let computed: DispatchResult | undefined;
     const flight = this.fill(key, ttl, mode, async () => {
       computed = await compute();
-      return deepFreeze(structuredClone({ result: computed.result, provider: computed.provider, model: computed.model }));
+      return deepFreeze({ result: computed.result, provider: computed.provider, model: computed.model });
     });
     this.flights.set(key, flight);
     try {

@@ -4,6 +4,7 @@ import { readModel } from '../model-files.js';
 import { SoftmaxModel, type SoftmaxModelData } from '../softmax-model.js';
 import { englishSentimentFeatures } from './english-features.js';
 import { frenchPolarity } from './french-sentiment.js';
+import { round4 } from '../round.js';
 
 export interface SentimentScore {
   label: SentimentLabel;
@@ -37,10 +38,6 @@ function labelFor(score: number, evidence: boolean): SentimentLabel {
   return score > 0 ? 'positive' : 'negative';
 }
 
-function round(x: number): number {
-  return Math.round(x * 10_000) / 10_000;
-}
-
 /**
  * English: logistic regression trained on SST-2 (word n-grams with negation scope plus AFINN polarity features).
  * French: lexicon and rules. `neutral` when the evidence is weak or absent; confidence is the model's probability
@@ -58,13 +55,13 @@ export function scoreSentiment(text: string, requestedLanguage?: string): Sentim
   } else {
     const model = englishSentimentModel();
     const features = englishSentimentFeatures(input);
-    const sums = model.evidence(features);
+    const { sums, known } = model.evidence(features);
     // tanh(z / 2) = 2·sigmoid(z) − 1: the model's probability, rescaled to −1..1.
     score = Math.tanh((sums[model.labels.indexOf('positive')]! - sums[model.labels.indexOf('negative')]!) / 2);
-    evidence = model.knows(features) > 0;
+    evidence = known > 0;
   }
   const label = labelFor(score, evidence);
   const probability = (1 + Math.abs(score)) / 2;
   const confidence = label === 'neutral' ? 1 - Math.abs(score) / 2 : probability;
-  return { label, score: round(score), confidence: round(Math.min(0.9999, confidence)), language };
+  return { label, score: round4(score), confidence: round4(Math.min(0.9999, confidence)), language };
 }
