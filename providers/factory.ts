@@ -1,12 +1,11 @@
-import type { InteractionRepository } from '../repositories/types.js';
 import type { HttpClient } from './http.js';
-import { LocalProvider, type TenantTaxonomies } from './local/local-provider.js';
+import { LocalProvider, type Recommender, type TenantTaxonomies } from './local/local-provider.js';
 import { OpenAiProvider } from './openai/openai-provider.js';
 import type { Provider, ProviderConfig, SecretSource } from './provider.js';
 
 export interface ProviderDeps {
   http: HttpClient;
-  interactions: InteractionRepository;
+  recommender: Recommender;
   /** Tenant-trained taxonomies for the local provider; without them it declines custom taxonomies. */
   taxonomies?: TenantTaxonomies | undefined;
   secrets?: SecretSource | undefined;
@@ -17,7 +16,7 @@ type Builder<C extends ProviderConfig> = (name: string, config: C, deps: Provide
 /** The registry: one line per provider kind. */
 const BUILDERS: { [K in ProviderConfig['type']]: Builder<Extract<ProviderConfig, { type: K }>> } = {
   openai: (name, config, deps) => new OpenAiProvider(name, config, deps.http, deps.secrets),
-  local: (name, _config, deps) => new LocalProvider(name, { interactions: deps.interactions, taxonomies: deps.taxonomies }),
+  local: (name, _config, deps) => new LocalProvider(name, { recommender: deps.recommender, taxonomies: deps.taxonomies }),
 };
 
 export const PROVIDER_KINDS = Object.keys(BUILDERS) as ProviderConfig['type'][];

@@ -115,28 +115,45 @@ export interface CatalogItem {
   attributes: Record<string, unknown>;
 }
 
-export interface ScoredItem {
-  item_id: string;
-  score: number;
+/** An event as stored: its sequence orders the tenant's events for the models that follow them. */
+export interface StoredInteraction extends Interaction {
+  seq: number;
 }
 
-export interface RecommendationQuery {
-  tenant_id: string;
-  limit: number;
-  /** Never return these items. */
-  exclude: string[];
-  category?: string | undefined;
+export interface ItemCategory {
+  item_id: string;
+  category: string | null;
 }
 
 export interface InteractionRepository {
-  /** Idempotent on (tenant, event id): a repeated id counts as a duplicate, not an error. */
-  addEvents(tenantId: string, events: Interaction[]): Promise<{ accepted: number; duplicates: number }>;
+  /** Idempotent on (tenant, event id): a repeated id counts as a duplicate, not an error. Returns the new events. */
+  addEvents(tenantId: string, events: Interaction[]): Promise<{ stored: StoredInteraction[]; duplicates: number }>;
   upsertItems(tenantId: string, items: CatalogItem[]): Promise<number>;
-  /** Items the user interacted with, most recent first. */
-  userItems(tenantId: string, userId: string, limit: number): Promise<string[]>;
-  /** Items that the same users interacted with, weighted by event type and normalised by popularity. */
-  coOccurring(seedItems: string[], query: RecommendationQuery): Promise<ScoredItem[]>;
-  popular(query: RecommendationQuery): Promise<ScoredItem[]>;
+  /** The tenant's events after `afterSeq`, in sequence order. */
+  eventsSince(tenantId: string, afterSeq: number, limit: number): Promise<StoredInteraction[]>;
+  /** Catalog categories changed at or after `since` (all of them without it). */
+  itemCategories(tenantId: string, since?: Date): Promise<ItemCategory[]>;
+}
+
+export interface KnowledgeEntry {
+  id: string;
+  question: string;
+  answer: string;
+  tags: string[];
+  language: string | null;
+  created_at: Date;
+}
+
+export type NewKnowledgeEntry = Omit<KnowledgeEntry, 'created_at'>;
+
+export interface KnowledgeRepository {
+  /** Inserts or replaces entries by id. */
+  upsert(tenantId: string, entries: NewKnowledgeEntry[]): Promise<void>;
+  list(tenantId: string, page: { limit: number; after?: string | undefined }): Promise<KnowledgeEntry[]>;
+  get(tenantId: string, id: string): Promise<KnowledgeEntry | undefined>;
+  remove(tenantId: string, id: string): Promise<boolean>;
+  /** Every entry of the tenant, for building its search index. */
+  all(tenantId: string): Promise<KnowledgeEntry[]>;
 }
 
 export interface Feedback {
@@ -332,6 +349,7 @@ export interface Repositories {
   audit: AuditRepository;
   usage: UsageRepository;
   interactions: InteractionRepository;
+  knowledge: KnowledgeRepository;
   feedback: FeedbackRepository;
   taxonomies: TaxonomyRepository;
   /** Cheap round trip for readiness checks. */

@@ -25,6 +25,7 @@ import { QuotaService } from './billing/quota-service.js';
 import type { Config } from './config.js';
 import { TaskCache } from './cache/task-cache.js';
 import { TaskDispatcher } from './dispatch.js';
+import { RecommendationService } from './recommendations/recommendation-service.js';
 import { INPUT_RETENTION_MS, TaxonomyService } from './taxonomies/taxonomy-service.js';
 import { ProviderBreakers } from './resilience/provider-breakers.js';
 import { EventBus } from './events/event-bus.js';
@@ -48,6 +49,7 @@ export interface Deps {
   events: EventBus;
   cache: TaskCache;
   taxonomies: TaxonomyService;
+  recommender: RecommendationService;
   quotas: QuotaService;
   invoices: InvoiceService;
   /** Usage rows, batched into the ledger. */
@@ -165,7 +167,8 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
   const forgetInputs = () =>
     repos.taxonomies.forgetInputs(new Date(clock().getTime() - INPUT_RETENTION_MS)).catch((err: unknown) => logger.warn({ err }, 'forgetting old inputs failed'));
   const forgetter = setInterval(forgetInputs, INPUT_SWEEP_MS).unref();
-  const providers = buildProviders(config.providers, { http, interactions: repos.interactions, taxonomies, secrets });
+  const recommender = new RecommendationService(repos.interactions, logger);
+  const providers = buildProviders(config.providers, { http, recommender, taxonomies, secrets });
   const audit = new AuditLog(repos.audit, clock);
   const ledger = new LedgerWriter(repos.usage, logger);
   const breakers = new ProviderBreakers(config.breakers, events);
@@ -216,6 +219,7 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     events,
     cache,
     taxonomies,
+    recommender,
     quotas: new QuotaService(hot.quotas, repos.usage, clock, logger, events),
     invoices,
     pricingVersion: pricingVersion(config.pricing),
@@ -229,6 +233,7 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
       clearTimeout(firstPass);
       clearInterval(forgetter);
       await taxonomies.idle();
+      recommender.close();
       await ledger.close();
       await secrets?.close();
       await Promise.allSettled([...providers.values()].map((p) => p.close?.()));

@@ -1,9 +1,7 @@
-import type { InteractionRepository } from '../../repositories/types.js';
 import { ProviderError, type Provider, type ProviderContext, type ProviderOutput } from '../provider.js';
-import type { TaskInput, TaskName } from '../task-schemas.js';
+import type { TaskInput, TaskName, TaskResult } from '../task-schemas.js';
 import { matchLabels } from './label-matcher.js';
 import { artefactsFingerprint } from './model-files.js';
-import { recommend } from './recommender.js';
 import { SENTIMENT_LANGUAGES, scoreSentiment } from './sentiment/sentiment-model.js';
 import { smartReply } from './smart-reply-model.js';
 import { supportClassifier, type SupportClassifier } from './support-classifier.js';
@@ -16,8 +14,13 @@ export interface TenantTaxonomies {
   classifier(tenantId: string, name: string): Promise<SoftmaxModel | undefined>;
 }
 
+/** Per-tenant recommenders built from the tenant's ingested events. */
+export interface Recommender {
+  recommend(tenantId: string, input: TaskInput<'recommendations'>): Promise<TaskResult<'recommendations'>>;
+}
+
 export interface LocalProviderDeps {
-  interactions: InteractionRepository;
+  recommender: Recommender;
   taxonomies?: TenantTaxonomies | undefined;
 }
 
@@ -81,7 +84,7 @@ export class LocalProvider implements Provider {
       case 'smart-response':
         return smartReply(input as TaskInput<'smart-response'>, this.classifier);
       case 'recommendations':
-        return recommend(ctx.tenantId, input as TaskInput<'recommendations'>, this.deps.interactions);
+        return this.deps.recommender.recommend(ctx.tenantId, input as TaskInput<'recommendations'>);
     }
   }
 }

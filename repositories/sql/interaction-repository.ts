@@ -1,46 +1,56 @@
 import { sql, type Kysely } from 'kysely';
-import type {
-  CatalogItem,
-  Interaction,
-  InteractionRepository,
-  InteractionType,
-  RecommendationQuery,
-  ScoredItem,
-} from '../types.js';
+import { interactionWeight } from '../../providers/local/recommendations/event-weights.js';
+import type { CatalogItem, Interaction, InteractionRepository, InteractionType, ItemCategory, StoredInteraction } from '../types.js';
 import type { Database } from './schema.js';
 
-/** How much one event says about interest in an item; ratings count by how far above neutral they are. */
-const TYPE_WEIGHT: Record<InteractionType, number> = { view: 1, click: 2, add_to_cart: 4, purchase: 8, rating: 0 };
+const EVENT_COLUMNS = sql.raw('tenant_id, event_id, type, user_id, item_id, value, weight, occurred_at');
 
-export function interactionWeight(type: InteractionType, value: number | null): number {
-  if (type !== 'rating') return TYPE_WEIGHT[type];
-  const rating = value ?? 3;
-  return rating >= 3 ? 1 + 2 * (rating - 3) : 0.1;
+interface EventRow {
+  seq: string;
+  event_id: string;
+  type: string;
+  user_id: string;
+  item_id: string;
+  value: number | null;
+  occurred_at: Date | string;
+}
+
+function toStored(r: EventRow): StoredInteraction {
+  return {
+    seq: Number(r.seq),
+    id: r.event_id,
+    type: r.type as InteractionType,
+    user_id: r.user_id,
+    item_id: r.item_id,
+    value: r.value,
+    occurred_at: new Date(r.occurred_at),
+  };
 }
 
 export class SqlInteractionRepository implements InteractionRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async addEvents(tenantId: string, events: Interaction[]): Promise<{ accepted: number; duplicates: number }> {
-    if (events.length === 0) return { accepted: 0, duplicates: 0 };
-    const inserted = await this.db
-      .insertInto('interactions')
-      .values(
-        events.map((e) => ({
-          tenant_id: tenantId,
-          event_id: e.id,
-          type: e.type,
-          user_id: e.user_id,
-          item_id: e.item_id,
-          value: e.value,
-          weight: interactionWeight(e.type, e.value),
-          occurred_at: e.occurred_at,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['tenant_id', 'event_id']).doNothing())
-      .returning('event_id')
-      .execute();
-    return { accepted: inserted.length, duplicates: events.length - inserted.length };
+  /** One JSON parameter expanded by json_populate_recordset: far more rows/s than a multi-row VALUES on PGlite. */
+  async addEvents(tenantId: string, events: Interaction[]): Promise<{ stored: StoredInteraction[]; duplicates: number }> {
+    if (events.length === 0) return { stored: [], duplicates: 0 };
+    const rows = JSON.stringify(
+      events.map((e) => ({
+        tenant_id: tenantId,
+        event_id: e.id,
+        type: e.type,
+        user_id: e.user_id,
+        item_id: e.item_id,
+        value: e.value,
+        weight: interactionWeight(e.type, e.value),
+        occurred_at: e.occurred_at.toISOString(),
+      })),
+    );
+    const inserted = await sql<EventRow>`insert into interactions (${EVENT_COLUMNS})
+      select ${EVENT_COLUMNS} from json_populate_recordset(null::interactions, ${rows}::json)
+      on conflict (tenant_id, event_id) do nothing
+      returning seq, event_id, type, user_id, item_id, value, occurred_at`.execute(this.db);
+    const stored = inserted.rows.map(toStored).sort((a, b) => a.seq - b.seq);
+    return { stored, duplicates: events.length - stored.length };
   }
 
   async upsertItems(tenantId: string, items: CatalogItem[]): Promise<number> {
@@ -70,53 +80,21 @@ export class SqlInteractionRepository implements InteractionRepository {
     return unique.length;
   }
 
-  async userItems(tenantId: string, userId: string, limit: number): Promise<string[]> {
-    const rows = await sql<{ item_id: string }>`
-      select item_id from interactions
-      where tenant_id = ${tenantId} and user_id = ${userId}
-      group by item_id
-      order by max(occurred_at) desc, item_id
-      limit ${limit}`.execute(this.db);
-    return rows.rows.map((r) => r.item_id);
+  async eventsSince(tenantId: string, afterSeq: number, limit: number): Promise<StoredInteraction[]> {
+    const rows = await this.db
+      .selectFrom('interactions')
+      .select(['seq', 'event_id', 'type', 'user_id', 'item_id', 'value', 'occurred_at'])
+      .where('tenant_id', '=', tenantId)
+      .where('seq', '>', String(afterSeq))
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+    return rows.map(toStored);
   }
 
-  async coOccurring(seedItems: string[], q: RecommendationQuery): Promise<ScoredItem[]> {
-    if (seedItems.length === 0) return [];
-    const rows = await sql<ScoredItem>`
-      with seed_users as (
-        select distinct user_id from interactions where tenant_id = ${q.tenant_id} and item_id = any(${seedItems})
-      ), co as (
-        select i.item_id, sum(i.weight) as w
-        from interactions i join seed_users s on s.user_id = i.user_id
-        where i.tenant_id = ${q.tenant_id} and not (i.item_id = any(${q.exclude}))
-        group by i.item_id
-      ), pop as (
-        select item_id, sum(weight) as p from interactions
-        where tenant_id = ${q.tenant_id} and item_id in (select item_id from co)
-        group by item_id
-      )
-      select co.item_id, (co.w / sqrt(pop.p))::float8 as score
-      from co join pop on pop.item_id = co.item_id
-      ${this.categoryJoin(q, sql.ref('co.item_id'))}
-      order by score desc, co.item_id
-      limit ${q.limit}`.execute(this.db);
-    return rows.rows;
-  }
-
-  async popular(q: RecommendationQuery): Promise<ScoredItem[]> {
-    const rows = await sql<ScoredItem>`
-      select i.item_id, sum(i.weight)::float8 as score
-      from interactions i
-      ${this.categoryJoin(q, sql.ref('i.item_id'))}
-      where i.tenant_id = ${q.tenant_id} and not (i.item_id = any(${q.exclude}))
-      group by i.item_id
-      order by score desc, i.item_id
-      limit ${q.limit}`.execute(this.db);
-    return rows.rows;
-  }
-
-  private categoryJoin(q: RecommendationQuery, itemRef: ReturnType<typeof sql.ref>) {
-    if (q.category === undefined) return sql``;
-    return sql`join items it on it.tenant_id = ${q.tenant_id} and it.item_id = ${itemRef} and it.category = ${q.category}`;
+  async itemCategories(tenantId: string, since?: Date): Promise<ItemCategory[]> {
+    let query = this.db.selectFrom('items').select(['item_id', 'category']).where('tenant_id', '=', tenantId);
+    if (since) query = query.where('updated_at', '>=', since);
+    return query.execute();
   }
 }

@@ -169,6 +169,23 @@ const TAXONOMIES = [
   `create index task_inputs_by_time on task_inputs (created_at)`,
 ];
 
+/** Recommender models follow new events by sequence; tenants' knowledge bases ground smart replies. */
+const RECOMMENDER_AND_KNOWLEDGE = [
+  `alter table interactions add column seq bigserial`,
+  `create index interactions_by_seq on interactions (tenant_id, seq)`,
+  `create index items_by_update on items (tenant_id, updated_at)`,
+  `create table knowledge_entries (
+    tenant_id text not null references tenants(id),
+    id text not null,
+    question text not null,
+    answer text not null,
+    tags jsonb not null default '[]'::jsonb,
+    language text,
+    created_at timestamptz not null default now(),
+    primary key (tenant_id, id)
+  )`,
+];
+
 /** A migration that runs its statements in order. */
 function statements(list: string[]): Migration {
   return {
@@ -186,6 +203,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_quotas': statements(QUOTAS),
   '0005_billing': statements(BILLING),
   '0006_taxonomies': statements(TAXONOMIES),
+  '0007_recommender_and_knowledge': statements(RECOMMENDER_AND_KNOWLEDGE),
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -62,6 +62,17 @@ export interface InteractionsTable {
   value: number | null;
   weight: number;
   occurred_at: Timestamp;
+  seq: Generated<string>;
+}
+
+export interface KnowledgeEntriesTable {
+  tenant_id: string;
+  id: string;
+  question: string;
+  answer: string;
+  tags: Json<string[]>;
+  language: string | null;
+  created_at: ColumnType<Date, never, never>;
 }
 
 export interface ItemsTable {
@@ -143,6 +154,7 @@ export interface Database {
   api_keys: ApiKeysTable;
   interactions: InteractionsTable;
   items: ItemsTable;
+  knowledge_entries: KnowledgeEntriesTable;
   feedback: FeedbackTable;
   audit_log: AuditLogTable;
   usage_ledger: UsageLedgerTable;

@@ -4,6 +4,7 @@ import { SqlAuditRepository } from './audit-repository.js';
 import { migrate, openDatabase, ping, type DatabaseOptions } from './database.js';
 import { SqlFeedbackRepository } from './feedback-repository.js';
 import { SqlInteractionRepository } from './interaction-repository.js';
+import { SqlKnowledgeRepository } from './knowledge-repository.js';
 import { SqlInvoiceRepository } from './invoice-repository.js';
 import { SqlTaxonomyRepository } from './taxonomy-repository.js';
 import { SqlTenantRepository } from './tenant-repository.js';
@@ -26,6 +27,7 @@ export async function openSqlRepositories(options: DatabaseOptions): Promise<Rep
     audit: new SqlAuditRepository(db),
     usage: new SqlUsageRepository(db),
     interactions: new SqlInteractionRepository(db),
+    knowledge: new SqlKnowledgeRepository(db),
     feedback: new SqlFeedbackRepository(db),
     taxonomies: new SqlTaxonomyRepository(db),
     ping: () => ping(db),

@@ -75,39 +75,65 @@ export function repositoryContract(database: () => TestDatabase): void {
       expect(await repos.keys.countActiveAdminKeys(now)).toBe(before + 1);
     });
 
-    it('ingests events idempotently and recommends by co-occurrence and popularity', async () => {
+    it('ingests events idempotently, in sequence, and follows them and the catalogue by tenant', async () => {
       const t = (await repos.tenants.create({ name: 'R' })).id;
       const other = (await repos.tenants.create({ name: 'Other' })).id;
       const first = await repos.interactions.addEvents(t, [
         event('1', 'purchase', 'u1', 'a'),
-        event('2', 'purchase', 'u1', 'b'),
+        event('2', 'rating', 'u1', 'b'),
+        event('3', 'view', 'u2', 'a', '2026-01-02T00:00:00Z'),
         event('3', 'view', 'u2', 'a'),
-        event('4', 'view', 'u2', 'c', '2026-01-02T00:00:00Z'),
-        event('5', 'purchase', 'u3', 'b'),
-        event('5', 'purchase', 'u3', 'b'),
       ]);
-      expect(first).toEqual({ accepted: 5, duplicates: 1 });
-      expect(await repos.interactions.addEvents(t, [event('1', 'purchase', 'u1', 'a')])).toEqual({ accepted: 0, duplicates: 1 });
-      await repos.interactions.addEvents(other, [event('1', 'purchase', 'x', 'z'), event('2', 'purchase', 'x', 'a')]);
+      expect(first.duplicates).toBe(1);
+      expect(first.stored.map((e) => [e.id, e.type, e.user_id, e.item_id])).toEqual([
+        ['1', 'purchase', 'u1', 'a'],
+        ['2', 'rating', 'u1', 'b'],
+        ['3', 'view', 'u2', 'a'],
+      ]);
+      expect(first.stored[2]!.occurred_at.toISOString()).toBe('2026-01-02T00:00:00.000Z');
+      const seqs = first.stored.map((e) => e.seq);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      expect(new Set(seqs).size).toBe(3);
+      expect(await repos.interactions.addEvents(t, [event('1', 'purchase', 'u1', 'a')])).toEqual({ stored: [], duplicates: 1 });
+      await repos.interactions.addEvents(other, [event('1', 'purchase', 'x', 'z')]);
 
-      expect(await repos.interactions.userItems(t, 'u2', 10)).toEqual(['c', 'a']);
-      const similar = await repos.interactions.coOccurring(['a'], { tenant_id: t, limit: 10, exclude: ['a'] });
-      expect(similar.map((s) => s.item_id)).toEqual(['b', 'c']);
-      expect(similar[0]!.score).toBeGreaterThan(similar[1]!.score);
-      const popular = await repos.interactions.popular({ tenant_id: t, limit: 2, exclude: [] });
-      expect(popular.map((p) => p.item_id)).toEqual(['b', 'a']);
-      expect(popular[0]!.score).toBe(16);
+      expect((await repos.interactions.eventsSince(t, 0, 100)).map((e) => e.id)).toEqual(['1', '2', '3']);
+      expect((await repos.interactions.eventsSince(t, seqs[0]!, 1)).map((e) => e.id)).toEqual(['2']);
+      expect(await repos.interactions.eventsSince(t, seqs[2]!, 100)).toEqual([]);
 
+      const before = new Date(Date.now() - 60_000);
       await repos.interactions.upsertItems(t, [
         { item_id: 'b', title: 'B', category: 'books', attributes: {} },
         { item_id: 'c', title: 'C', category: 'music', attributes: { colour: 'red' } },
         { item_id: 'c', title: 'C2', category: 'music', attributes: {} },
       ]);
-      const music = await repos.interactions.coOccurring(['a'], { tenant_id: t, limit: 10, exclude: ['a'], category: 'music' });
-      expect(music.map((m) => m.item_id)).toEqual(['c']);
       expect(await repos.interactions.upsertItems(t, [{ item_id: 'c', title: 'C3', category: 'books', attributes: {} }])).toBe(1);
-      const books = await repos.interactions.popular({ tenant_id: t, limit: 10, exclude: [], category: 'books' });
-      expect(books.map((b) => b.item_id).sort()).toEqual(['b', 'c']);
+      const categories = await repos.interactions.itemCategories(t);
+      expect(categories.sort((x, y) => x.item_id.localeCompare(y.item_id))).toEqual([
+        { item_id: 'b', category: 'books' },
+        { item_id: 'c', category: 'books' },
+      ]);
+      expect(await repos.interactions.itemCategories(t, new Date(Date.now() + 3_600_000))).toEqual([]);
+      expect((await repos.interactions.itemCategories(t, before)).length).toBe(2);
+      expect(await repos.interactions.itemCategories(other)).toEqual([]);
+    });
+
+    it('keeps knowledge-base entries per tenant: upsert by id, pages, get, delete', async () => {
+      const t = (await repos.tenants.create({ name: 'K' })).id;
+      const u = (await repos.tenants.create({ name: 'L' })).id;
+      const entry = (id: string, question: string) => ({ id, question, answer: `answer to ${question}`, tags: ['faq'], language: 'en' });
+      await repos.knowledge.upsert(t, [entry('b', 'returns'), entry('a', 'shipping'), entry('a', 'shipping times')]);
+      await repos.knowledge.upsert(u, [entry('a', 'other tenant')]);
+      expect((await repos.knowledge.get(t, 'a'))).toMatchObject({ id: 'a', question: 'shipping times', tags: ['faq'], language: 'en' });
+      expect((await repos.knowledge.list(t, { limit: 1 })).map((e) => e.id)).toEqual(['a']);
+      expect((await repos.knowledge.list(t, { limit: 5, after: 'a' })).map((e) => e.id)).toEqual(['b']);
+      expect((await repos.knowledge.all(t)).map((e) => e.id).sort()).toEqual(['a', 'b']);
+      await repos.knowledge.upsert(t, [{ ...entry('b', 'refunds'), tags: [], language: null }]);
+      expect(await repos.knowledge.get(t, 'b')).toMatchObject({ question: 'refunds', tags: [], language: null });
+      expect(await repos.knowledge.remove(t, 'a')).toBe(true);
+      expect(await repos.knowledge.remove(t, 'a')).toBe(false);
+      expect(await repos.knowledge.get(t, 'a')).toBeUndefined();
+      expect((await repos.knowledge.get(u, 'a'))?.question).toBe('other tenant');
     });
 
     it('keeps feedback per tenant and request', async () => {

@@ -81,7 +81,7 @@ describe('task routes on local providers', () => {
 
     const forUser = await post('/v1/recommendations', { user_id: 'u2' });
     expect(forUser.json().strategy).toBe('user_history');
-    expect(forUser.json().items[0]).toMatchObject({ item_id: 'socks', reason: 'similar to items this user interacted with' });
+    expect(forUser.json().items[0]).toMatchObject({ item_id: 'socks', reason: 'because of interest in shoes' });
     const excluded = await post('/v1/recommendations', { user_id: 'u2', exclude: ['socks'] });
     expect(excluded.json().items.map((i: { item_id: string }) => i.item_id)).not.toContain('socks');
     expect(excluded.json().items.map((i: { item_id: string }) => i.item_id)).not.toContain('shoes');

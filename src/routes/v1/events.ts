@@ -39,7 +39,7 @@ export function registerEventRoutes(app: App, deps: Deps): void {
     async (request, reply) => {
       const { tenant } = tenantOf(request);
       const now = deps.clock();
-      const result = await deps.repos.interactions.addEvents(
+      const { stored, duplicates } = await deps.repos.interactions.addEvents(
         tenant.id,
         request.body.events.map((e) => ({
           id: e.id ?? `evt_${randomUUID()}`,
@@ -50,7 +50,8 @@ export function registerEventRoutes(app: App, deps: Deps): void {
           occurred_at: e.timestamp ? new Date(e.timestamp) : now,
         })),
       );
-      return reply.code(202).send(result);
+      await deps.recommender.stored(tenant.id, stored);
+      return reply.code(202).send({ accepted: stored.length, duplicates });
     },
   );
 }

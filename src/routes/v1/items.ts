@@ -29,15 +29,14 @@ export function registerItemRoutes(app: App, deps: Deps): void {
     },
     async (request, reply) => {
       const { tenant } = tenantOf(request);
-      const accepted = await deps.repos.interactions.upsertItems(
-        tenant.id,
-        request.body.items.map((i) => ({
-          item_id: i.item_id,
-          title: i.title ?? null,
-          category: i.category ?? null,
-          attributes: (i.attributes ?? {}) as Record<string, unknown>,
-        })),
-      );
+      const items = request.body.items.map((i) => ({
+        item_id: i.item_id,
+        title: i.title ?? null,
+        category: i.category ?? null,
+        attributes: (i.attributes ?? {}) as Record<string, unknown>,
+      }));
+      const accepted = await deps.repos.interactions.upsertItems(tenant.id, items);
+      await deps.recommender.itemsChanged(tenant.id, items);
       return reply.code(202).send({ accepted });
     },
   );

@@ -1,0 +1,146 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { TenantModel, type ModelEvent } from '../../providers/local/recommendations/tenant-model.js';
+import { SeenSequences, LOOKBACK } from '../../src/recommendations/seen-sequences.js';
+import type { InteractionType } from '../../repositories/types.js';
+
+const DAY = 86_400_000;
+const NOW = Date.parse('2026-11-21T00:00:00Z');
+
+function ev(user: string, item: string, type: InteractionType = 'purchase', daysAgo = 0, value: number | null = null): ModelEvent {
+  return { type, user_id: user, item_id: item, value, at: NOW - daysAgo * DAY };
+}
+
+function model(events: ModelEvent[]): TenantModel {
+  const m = new TenantModel(undefined, NOW);
+  m.add(events);
+  m.rebuildNow();
+  return m;
+}
+
+const ids = (r: { items: { item_id: string }[] }) => r.items.map((i) => i.item_id);
+
+describe('tenant recommender', () => {
+  it('ranks what is bought together first, and says why', () => {
+    const m = model([
+      ev('u1', 'phone'), ev('u1', 'case'),
+      ev('u2', 'phone'), ev('u2', 'case'), ev('u2', 'charger'),
+      ev('u3', 'phone'), ev('u3', 'charger'),
+      ev('u4', 'phone'), ev('u4', 'case'),
+      ev('u5', 'lamp'), ev('u6', 'lamp'), ev('u7', 'lamp'),
+    ]);
+    const r = m.recommend({ item_id: 'phone', limit: 3 });
+    expect(r.strategy).toBe('item_similarity');
+    expect(ids(r)).toEqual(['case', 'charger', 'lamp']);
+    expect(r.items[0]).toEqual({ item_id: 'case', score: 1, reason: 'similar to phone' });
+    expect(r.items[1]!.score).toBeLessThan(1);
+    // Nothing co-occurs with the lamp's buyers' other items: popularity fills the list.
+    expect(r.items[2]!.reason).toBe('popular');
+  });
+
+  it('weighs a purchase above a view', () => {
+    const m = model([ev('u1', 'a', 'purchase'), ev('u1', 'b', 'purchase'), ev('u2', 'a', 'view'), ev('u2', 'c', 'view')]);
+    expect(ids(m.recommend({ item_id: 'a', limit: 2 }))).toEqual(['b', 'c']);
+  });
+
+  it("follows the user's recent interests: yesterday counts more than last year", () => {
+    const m = model([
+      ev('old', 'tent'), ev('old', 'stove'), ev('x', 'tent'), ev('x', 'stove'),
+      ev('new', 'pram'), ev('new', 'cot'), ev('y', 'pram'), ev('y', 'cot'),
+      ev('me', 'tent', 'purchase', 365), ev('me', 'pram', 'purchase', 1),
+    ]);
+    const r = m.recommend({ user_id: 'me', limit: 2 });
+    expect(r.strategy).toBe('user_history');
+    expect(ids(r)).toEqual(['cot', 'stove']);
+    expect(r.items[0]!.reason).toBe('because of interest in pram');
+  });
+
+  it('prefers what is popular now for cold starts', () => {
+    const events = [...Array.from({ length: 5 }, (_, i) => ev(`o${i}`, 'last-year', 'purchase', 365)), ...Array.from({ length: 2 }, (_, i) => ev(`n${i}`, 'this-week', 'purchase', 2))];
+    const r = model(events).recommend({ user_id: 'stranger' });
+    expect(r.strategy).toBe('popularity');
+    expect(ids(r)).toEqual(['this-week', 'last-year']);
+  });
+
+  it('filters by category, filling from what is popular in it', () => {
+    const m = model([ev('u1', 'a'), ev('u1', 'b'), ev('u1', 'c'), ev('u2', 'd'), ev('u3', 'd')]);
+    m.setCategories([{ item_id: 'b', category: 'books' }, { item_id: 'c', category: 'music' }, { item_id: 'd', category: 'books' }]);
+    const r = m.recommend({ item_id: 'a', filters: { category: 'books' } });
+    expect(ids(r)).toEqual(['b', 'd']);
+    expect(r.items[1]!.reason).toBe('popular in books');
+    expect(m.recommend({ item_id: 'a', filters: { category: 'garden' } })).toEqual({ items: [], strategy: 'none' });
+  });
+
+  it('learns incrementally: history at once, neighbours after the next rebuild', () => {
+    const m = model([ev('u1', 'a'), ev('u1', 'b'), ev('u2', 'a'), ev('u2', 'c')]);
+    m.add([ev('me', 'a'), ev('me', 'b')]);
+    // Bought a moment ago: never offered again, even before any rebuild.
+    expect(ids(m.recommend({ user_id: 'me' }))).not.toContain('b');
+    expect(m.pending).toBe(2);
+    m.add([ev('u3', 'a'), ev('u3', 'new'), ev('u4', 'a'), ev('u4', 'new'), ev('u5', 'a'), ev('u5', 'new')]);
+    expect(ids(m.recommend({ item_id: 'a', limit: 1 }))).not.toEqual(['new']);
+    m.rebuildNow();
+    expect(m.pending).toBe(0);
+    expect(ids(m.recommend({ item_id: 'a', limit: 1 }))).toEqual(['new']);
+    expect(m.size).toEqual({ events: 12, users: 6, items: 4 });
+  });
+
+  it('answers none for an empty tenant and ignores unknown ids', () => {
+    const m = model([]);
+    expect(m.recommend({ user_id: 'u', item_id: 'i', exclude: ['x'] })).toEqual({ items: [], strategy: 'none' });
+  });
+
+  it('never returns an excluded item or one the user already has, never repeats, never exceeds the limit', () => {
+    const event = fc.record({
+      user: fc.constantFrom('u1', 'u2', 'u3', 'u4', 'u5'),
+      item: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'),
+      type: fc.constantFrom<InteractionType>('view', 'click', 'add_to_cart', 'purchase', 'rating'),
+      value: fc.option(fc.integer({ min: 1, max: 5 }), { nil: null }),
+      days: fc.integer({ min: 0, max: 400 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(event, { maxLength: 60 }),
+        fc.array(event, { maxLength: 10 }),
+        fc.record({
+          user_id: fc.option(fc.constantFrom('u1', 'u2', 'u9'), { nil: undefined }),
+          item_id: fc.option(fc.constantFrom('a', 'b', 'z'), { nil: undefined }),
+          exclude: fc.array(fc.constantFrom('a', 'c', 'e', 'g'), { maxLength: 3 }),
+          limit: fc.integer({ min: 1, max: 10 }),
+        }),
+        (built, late, query) => {
+          const m = model(built.map((e) => ev(e.user, e.item, e.type, e.days, e.value)));
+          // Events after the last rebuild count too.
+          m.add(late.map((e) => ev(e.user, e.item, e.type, e.days, e.value)));
+          const r = m.recommend(query);
+          const owned = new Set([...built, ...late].filter((e) => e.user === query.user_id).map((e) => e.item));
+          const got = ids(r);
+          expect(got.length).toBeLessThanOrEqual(query.limit);
+          expect(new Set(got).size).toBe(got.length);
+          for (const item of got) {
+            expect(query.exclude).not.toContain(item);
+            expect(owned.has(item)).toBe(false);
+            expect(item).not.toBe(query.item_id);
+          }
+          for (const i of r.items) expect(i.score).toBeGreaterThanOrEqual(0);
+          expect(r.strategy === 'none').toBe(got.length === 0);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('seen sequences', () => {
+  it('accepts each sequence once, late arrivals inside the window too, and treats older ones as seen', () => {
+    const seen = new SeenSequences();
+    expect([1, 2, 4].map((s) => seen.accept(s))).toEqual([true, true, true]);
+    expect(seen.accept(2)).toBe(false);
+    expect(seen.accept(3)).toBe(true);
+    expect(seen.lookbackFrom()).toBe(0);
+    for (let s = 5; s <= 5 * LOOKBACK; s++) seen.accept(s);
+    expect(seen.lookbackFrom()).toBe(4 * LOOKBACK);
+    expect(seen.accept(4 * LOOKBACK + 10)).toBe(false);
+    expect(seen.accept(3 * LOOKBACK)).toBe(false);
+  });
+});
