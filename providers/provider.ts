@@ -5,9 +5,21 @@ export interface TokenUsage {
   output_tokens: number;
 }
 
+/** A knowledge-base entry retrieved for a smart reply: providers answer from it and name it in `sources`. */
+export interface GroundingEntry {
+  id: string;
+  question: string;
+  answer: string;
+  language: string | null;
+  /** How much of the customer's message the entry matched (0..1). */
+  coverage: number;
+}
+
 export interface ProviderContext {
   tenantId: string;
   requestId: string;
+  /** Smart replies: the tenant's best knowledge-base entries for the message, best first. */
+  knowledge?: readonly GroundingEntry[] | undefined;
   /** Fires at the request deadline or when the client goes away; providers pass it to every I/O call. */
   signal: AbortSignal;
 }

@@ -152,6 +152,8 @@ export interface KnowledgeRepository {
   list(tenantId: string, page: { limit: number; after?: string | undefined }): Promise<KnowledgeEntry[]>;
   get(tenantId: string, id: string): Promise<KnowledgeEntry | undefined>;
   remove(tenantId: string, id: string): Promise<boolean>;
+  /** Changes whenever the tenant's entries change (count and latest update): cheap to poll. */
+  signature(tenantId: string): Promise<string>;
   /** Every entry of the tenant, for building its search index. */
   all(tenantId: string): Promise<KnowledgeEntry[]>;
 }

@@ -36,6 +36,7 @@ import { registerCacheRoutes } from './routes/admin/cache.js';
 import { registerProviderRoutes } from './routes/admin/providers.js';
 import { registerAdminUsageRoutes } from './routes/admin/usage.js';
 import { registerTaxonomyRoutes } from './routes/admin/taxonomies.js';
+import { registerKnowledgeBaseRoutes } from './routes/admin/knowledge-base.js';
 
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -136,6 +137,7 @@ export async function buildApp(deps: Deps, logger: FastifyBaseLogger): Promise<A
       registerCacheRoutes(admin as App, deps);
       registerProviderRoutes(admin as App, deps);
       registerTaxonomyRoutes(admin as App, deps);
+      registerKnowledgeBaseRoutes(admin as App, deps);
     },
     { prefix: '/admin' },
   );

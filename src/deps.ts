@@ -25,6 +25,7 @@ import { QuotaService } from './billing/quota-service.js';
 import type { Config } from './config.js';
 import { TaskCache } from './cache/task-cache.js';
 import { TaskDispatcher } from './dispatch.js';
+import { KnowledgeBase } from './knowledge/knowledge-base.js';
 import { RecommendationService } from './recommendations/recommendation-service.js';
 import { INPUT_RETENTION_MS, TaxonomyService } from './taxonomies/taxonomy-service.js';
 import { ProviderBreakers } from './resilience/provider-breakers.js';
@@ -50,6 +51,7 @@ export interface Deps {
   cache: TaskCache;
   taxonomies: TaxonomyService;
   recommender: RecommendationService;
+  knowledge: KnowledgeBase;
   quotas: QuotaService;
   invoices: InvoiceService;
   /** Usage rows, batched into the ledger. */
@@ -168,6 +170,7 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     repos.taxonomies.forgetInputs(new Date(clock().getTime() - INPUT_RETENTION_MS)).catch((err: unknown) => logger.warn({ err }, 'forgetting old inputs failed'));
   const forgetter = setInterval(forgetInputs, INPUT_SWEEP_MS).unref();
   const recommender = new RecommendationService(repos.interactions, logger);
+  const knowledge = new KnowledgeBase(repos.knowledge, logger, (tenantId) => cache.purge({ tenantId, task: 'smart-response' }));
   const providers = buildProviders(config.providers, { http, recommender, taxonomies, secrets });
   const audit = new AuditLog(repos.audit, clock);
   const ledger = new LedgerWriter(repos.usage, logger);
@@ -209,7 +212,7 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     clock,
     repos,
     providers,
-    dispatcher: new TaskDispatcher(config, providers, breakers),
+    dispatcher: new TaskDispatcher(config, providers, breakers, knowledge),
     breakers,
     keys,
     nonces: hot.nonces,
@@ -220,6 +223,7 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     cache,
     taxonomies,
     recommender,
+    knowledge,
     quotas: new QuotaService(hot.quotas, repos.usage, clock, logger, events),
     invoices,
     pricingVersion: pricingVersion(config.pricing),

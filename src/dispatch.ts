@@ -1,5 +1,5 @@
 import { Compile } from 'typebox/compile';
-import { ProviderError, RETRYABLE_FAILURES, type Provider, type ProviderOutput } from '../providers/provider.js';
+import { ProviderError, RETRYABLE_FAILURES, type GroundingEntry, type Provider, type ProviderOutput } from '../providers/provider.js';
 import { TASK_SCHEMAS, TASKS, type TaskInput, type TaskName } from '../providers/task-schemas.js';
 import type { Tenant } from '../repositories/types.js';
 import { costMicros, unitPrice } from './billing/pricing.js';
@@ -37,6 +37,11 @@ export interface DispatchRequest<T extends TaskName> {
   clientSignal: AbortSignal;
 }
 
+/** Finds what the tenant's knowledge base says about a customer's message. */
+export interface Grounding {
+  ground(tenantId: string, input: TaskInput<'smart-response'>): Promise<GroundingEntry[]>;
+}
+
 const resultCheckers = Object.fromEntries(TASKS.map((t) => [t, Compile(TASK_SCHEMAS[t].result)])) as {
   [T in TaskName]: ReturnType<typeof Compile>;
 };
@@ -52,6 +57,7 @@ export class TaskDispatcher {
     private readonly config: Config,
     private readonly providers: ReadonlyMap<string, Provider>,
     private readonly breakers: ProviderBreakers,
+    private readonly grounding?: Grounding,
   ) {
     for (const [name, p] of Object.entries(config.providers)) {
       if (p.type === 'openai') this.bulkheads.set(name, new Bulkhead(name, p.maxConcurrency, p.maxQueue));
@@ -89,6 +95,8 @@ export class TaskDispatcher {
     const chain = this.chainFor(task, tenant, request.options.providers);
     const deadlineMs = request.options.timeout_ms ?? this.config.tasks[task].timeoutMs;
     const signal = AbortSignal.any([request.clientSignal, AbortSignal.timeout(deadlineMs)]);
+    // Retrieved once, before the chain: every provider answers from the same entries.
+    const knowledge = task === 'smart-response' && this.grounding ? await this.grounding.ground(tenant.id, request.input as TaskInput<'smart-response'>) : undefined;
     const attempts: Attempt[] = [];
     const openRetries: number[] = [];
     const begun = performance.now();
@@ -96,7 +104,7 @@ export class TaskDispatcher {
       for (let attempt = 1; ; attempt++) {
         const started = performance.now();
         try {
-          const call = () => provider.run(task, request.input, { tenantId: tenant.id, requestId: request.requestId, signal });
+          const call = () => provider.run(task, request.input, { tenantId: tenant.id, requestId: request.requestId, signal, knowledge });
           // In-process providers have no vendor to protect from, and stay the last resort when breakers are open.
           const bulkhead = this.bulkheads.get(provider.name);
           const guarded = () => this.breakers.call(provider.name, provider.modelFor?.(task) ?? provider.kind, call);

@@ -82,7 +82,7 @@ export class LocalProvider implements Provider {
         return this.classifier.classify(text);
       }
       case 'smart-response':
-        return smartReply(input as TaskInput<'smart-response'>, this.classifier);
+        return smartReply(input as TaskInput<'smart-response'>, this.classifier, ctx.knowledge);
       case 'recommendations':
         return this.deps.recommender.recommend(ctx.tenantId, input as TaskInput<'recommendations'>);
     }

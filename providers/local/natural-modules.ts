@@ -24,3 +24,18 @@ export function frenchLexiconForms(): string[] {
   const lexicon = require('natural/lib/natural/sentiment/French/pattern-sentiment-fr.json') as Record<string, PatternEntry>;
   return Object.keys(lexicon);
 }
+
+interface Stemmer {
+  stem(word: string): string;
+}
+
+/** Porter stemmers: "refunds", "refunded" and "refund" meet at one term in the knowledge-base index. */
+export const STEMMERS: Record<'en' | 'fr', Stemmer> = {
+  en: require('natural/lib/natural/stemmers/porter_stemmer.js') as Stemmer,
+  fr: require('natural/lib/natural/stemmers/porter_stemmer_fr.js') as Stemmer,
+};
+
+export const STOPWORDS: Record<'en' | 'fr', ReadonlySet<string>> = {
+  en: new Set((require('natural/lib/natural/util/stopwords.js') as { words: string[] }).words),
+  fr: new Set((require('natural/lib/natural/util/stopwords_fr.js') as { words: string[] }).words),
+};

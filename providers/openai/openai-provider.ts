@@ -56,7 +56,7 @@ export class OpenAiProvider implements Provider {
   }
 
   async run<T extends TaskName>(task: T, input: TaskInput<T>, ctx: ProviderContext): Promise<ProviderOutput<T>> {
-    const prompt = promptFor(task, input);
+    const prompt = promptFor(task, input, ctx.knowledge);
     if (!prompt) throw new ProviderError(this.name, 'unsupported', `${this.name} cannot answer this ${task} request`);
     const model = this.modelFor(task);
     const usage: TokenUsage = { input_tokens: 0, output_tokens: 0 };

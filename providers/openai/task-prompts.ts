@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { SUPPORT_INTENT_CATEGORY, SUPPORT_TAXONOMY } from '../support-taxonomy.js';
+import type { GroundingEntry } from '../provider.js';
 import { SentimentLabel, type TaskInput, type TaskName, type TaskResult } from '../task-schemas.js';
 
 export interface ChatMessage {
@@ -106,12 +107,25 @@ const SmartResponseAnswer = Type.Object(
     sentiment: SentimentLabel,
     escalate: Type.Boolean(),
     escalation_score: Unit,
+    sources: Type.Array(Type.String(), { description: 'Ids of the knowledge-base entries the reply is based on.' }),
   },
   closed,
 );
 
-function smartResponsePrompt(input: TaskInput<'smart-response'>): TaskPrompt<'smart-response'> {
+/** Entries quoted as data, each under its id: the model answers from them and cites the ids it used. */
+function groundingText(knowledge: readonly GroundingEntry[]): string {
+  if (knowledge.length === 0) return '';
+  const entries = knowledge.map((k) => JSON.stringify({ id: k.id, question: k.question, answer: k.answer }));
+  return [
+    "Answer from these entries of the company's knowledge base when one answers the customer; do not invent policies they do not state.",
+    'List the ids of the entries you used in "sources" (empty when none applied).',
+    ...entries,
+  ].join('\n');
+}
+
+function smartResponsePrompt(input: TaskInput<'smart-response'>, knowledge: readonly GroundingEntry[]): TaskPrompt<'smart-response'> {
   const schema = SmartResponseAnswer;
+  const known = new Set(knowledge.map((k) => k.id));
   const history = (input.conversation ?? []).map((t) => `${t.role}: ${t.text}`).join('\n');
   const language = input.language && input.language !== 'auto' ? input.language : 'the language of the customer';
   return {
@@ -125,6 +139,7 @@ function smartResponsePrompt(input: TaskInput<'smart-response'>): TaskPrompt<'sm
           `You are a customer-support agent. Write a ${input.tone ?? 'friendly'} reply in ${language} to the customer's last message.`,
           input.context ? `Known facts you may use: ${JSON.stringify(input.context)}.` : '',
           history ? `Conversation so far:\n${history}` : '',
+          groundingText(knowledge),
           'Also give the customer intent (snake_case), their sentiment, whether a human agent should take over (escalate) and an escalation score from 0 to 1.',
           JSON_ONLY,
         ]
@@ -133,12 +148,17 @@ function smartResponsePrompt(input: TaskInput<'smart-response'>): TaskPrompt<'sm
       },
       { role: 'user', content: input.message },
     ],
-    toResult: (a) => a as Static<typeof schema>,
+    toResult: (a) => {
+      const { sources, ...answer } = a as Static<typeof schema>;
+      // Only ids we gave it: a model can make one up.
+      const cited = sources.filter((id) => known.has(id));
+      return cited.length > 0 ? { ...answer, sources: [...new Set(cited)] } : answer;
+    },
   };
 }
 
 /** The prompt for a task, or undefined when the model cannot answer that input (e.g. a tenant taxonomy it has not seen). */
-export function promptFor<T extends TaskName>(task: T, input: TaskInput<T>): TaskPrompt<T> | undefined {
+export function promptFor<T extends TaskName>(task: T, input: TaskInput<T>, knowledge: readonly GroundingEntry[] = []): TaskPrompt<T> | undefined {
   switch (task) {
     case 'sentiment':
       return sentimentPrompt(input as TaskInput<'sentiment'>) as unknown as TaskPrompt<T>;
@@ -149,7 +169,7 @@ export function promptFor<T extends TaskName>(task: T, input: TaskInput<T>): Tas
       return supportPrompt(text) as unknown as TaskPrompt<T>;
     }
     case 'smart-response':
-      return smartResponsePrompt(input as TaskInput<'smart-response'>) as unknown as TaskPrompt<T>;
+      return smartResponsePrompt(input as TaskInput<'smart-response'>, knowledge) as unknown as TaskPrompt<T>;
     default:
       return undefined;
   }

@@ -20,6 +20,7 @@ export class SqlKnowledgeRepository implements KnowledgeRepository {
           answer: eb.ref('excluded.answer'),
           tags: eb.ref('excluded.tags'),
           language: eb.ref('excluded.language'),
+          updated_at: sql`now()`,
         })),
       )
       .execute();
@@ -27,7 +28,8 @@ export class SqlKnowledgeRepository implements KnowledgeRepository {
 
   async list(tenantId: string, page: { limit: number; after?: string | undefined }): Promise<KnowledgeEntry[]> {
     let query = this.db.selectFrom('knowledge_entries').select(COLUMNS).where('tenant_id', '=', tenantId);
-    if (page.after !== undefined) query = query.where('id', '>', page.after);
+    // Byte order, the same on every database whatever its collation, so pages never skip or repeat an id.
+    if (page.after !== undefined) query = query.where(sql<string>`id collate "C"`, '>', page.after);
     return query.orderBy(sql`id collate "C"`).limit(page.limit).execute();
   }
 
@@ -38,6 +40,13 @@ export class SqlKnowledgeRepository implements KnowledgeRepository {
   async remove(tenantId: string, id: string): Promise<boolean> {
     const result = await this.db.deleteFrom('knowledge_entries').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
+  }
+
+  async signature(tenantId: string): Promise<string> {
+    const row = await sql<{ n: string; latest: Date | string | null }>`
+      select count(*) as n, max(updated_at) as latest from knowledge_entries where tenant_id = ${tenantId}`.execute(this.db);
+    const { n, latest } = row.rows[0]!;
+    return `${n}:${latest === null ? '' : new Date(latest).getTime()}`;
   }
 
   async all(tenantId: string): Promise<KnowledgeEntry[]> {

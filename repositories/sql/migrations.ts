@@ -182,6 +182,7 @@ const RECOMMENDER_AND_KNOWLEDGE = [
     tags jsonb not null default '[]'::jsonb,
     language text,
     created_at timestamptz not null default now(),
+    updated_at timestamptz not null default now(),
     primary key (tenant_id, id)
   )`,
 ];

@@ -73,6 +73,7 @@ export interface KnowledgeEntriesTable {
   tags: Json<string[]>;
   language: string | null;
   created_at: ColumnType<Date, never, never>;
+  updated_at: Timestamp;
 }
 
 export interface ItemsTable {

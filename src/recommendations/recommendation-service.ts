@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ItemCategory, InteractionRepository, StoredInteraction } from '../../repositories/types.js';
 import { DEFAULT_RECOMMENDER_OPTIONS, TenantModel, type ModelEvent, type RecommenderOptions } from '../../providers/local/recommendations/tenant-model.js';
 import type { TaskInput, TaskResult } from '../../providers/task-schemas.js';
+import { loadOnce } from '../load-once.js';
 import { SeenSequences } from './seen-sequences.js';
 
 /** Events read per query when loading or following a tenant. */
@@ -85,14 +86,7 @@ export class RecommendationService {
   }
 
   private state(tenantId: string): Promise<TenantState> {
-    let loading = this.tenants.get(tenantId);
-    if (!loading) {
-      loading = this.load(tenantId);
-      this.tenants.set(tenantId, loading);
-      // A failed load is retried by the next query rather than remembered.
-      loading.catch(() => this.tenants.delete(tenantId));
-    }
-    return loading;
+    return loadOnce(this.tenants, tenantId, () => this.load(tenantId));
   }
 
   private async load(tenantId: string): Promise<TenantState> {

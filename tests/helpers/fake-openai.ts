@@ -25,8 +25,13 @@ function answerFor(body: Record<string, unknown>): unknown {
       const labels = (schema?.properties?.category?.anyOf ?? []).map((s) => s.const);
       return { category: labels[0], confidence: 0.7, alternatives: [{ category: labels[1], confidence: 0.2 }] };
     }
-    case 'smart_response':
-      return { reply: 'Hello from the upstream model.', intent: 'track_order', sentiment: 'neutral', escalate: false, escalation_score: 0.1 };
+    case 'smart_response': {
+      // Cites every knowledge-base entry it was given, plus one it made up (the gateway must drop that one).
+      const system = String((body.messages as { content: string }[] | undefined)?.[0]?.content ?? '');
+      const cited = [...system.matchAll(/^\{"id":"([^"]+)"/gm)].map((m) => m[1]!);
+      const sources = cited.length > 0 ? [...cited, 'kb_invented_by_the_model'] : [];
+      return { reply: 'Hello from the upstream model.', intent: 'track_order', sentiment: 'neutral', escalate: false, escalation_score: 0.1, sources };
+    }
     default:
       return {};
   }

@@ -10,7 +10,7 @@ const ids = (body: { items: { item_id: string }[] }) => body.items.map((i) => i.
 describe('recommendations through the API', () => {
   let t: TestApp;
   let tenant: TenantWithKey;
-  const post = (url: string, payload: unknown) => t.app.inject({ method: 'POST', url, headers: tenant.auth, payload });
+  const post = (url: string, payload: object) => t.app.inject({ method: 'POST', url, headers: tenant.auth, payload });
 
   beforeAll(async () => {
     t = await startTestApp();

@@ -113,12 +113,12 @@ describe('tenant recommender', () => {
           // Events after the last rebuild count too.
           m.add(late.map((e) => ev(e.user, e.item, e.type, e.days, e.value)));
           const r = m.recommend(query);
-          const owned = new Set([...built, ...late].filter((e) => e.user === query.user_id).map((e) => e.item));
+          const owned = new Set<string>([...built, ...late].filter((e) => e.user === query.user_id).map((e) => e.item));
           const got = ids(r);
           expect(got.length).toBeLessThanOrEqual(query.limit);
           expect(new Set(got).size).toBe(got.length);
           for (const item of got) {
-            expect(query.exclude).not.toContain(item);
+            expect(query.exclude as string[]).not.toContain(item);
             expect(owned.has(item)).toBe(false);
             expect(item).not.toBe(query.item_id);
           }
