@@ -8,6 +8,7 @@ import { signRequest } from '../src/client/signing.js';
 import { generateKey } from '../src/keys/api-key.js';
 import { FakeOpenAi } from '../tests/helpers/fake-openai.js';
 import { freePort, startProcess, stopProcess, waitForHttp } from './processes.js';
+import { ingest, recommenderFigures } from './recommendations.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -104,6 +105,9 @@ async function main(): Promise<void> {
     const sign = (payload: string) =>
       signRequest({ method: 'POST', url: `${gw}/v1/sentiment`, body: payload, keyId: signedKey.id, secret: signedKey.secret });
     const text = 'The delivery was quick and the product works great.';
+    process.stderr.write('ingesting 100 000 events through /v1/events…\n');
+    const eventsPerSecond = await ingest(`${gw}/v1/events`, auth);
+    const ingestNote = `Event ingest through POST /v1/events (batches of 1 000, 4 clients, embedded PGlite): ${Math.round(eventsPerSecond)} events/s`;
 
     const scenarios: Record<string, () => Promise<Sample>> = {
       'baseline forwarder → upstream': () => drive(`http://127.0.0.1:${baselinePort}/v1/sentiment`, {}, { text }),
@@ -120,6 +124,8 @@ async function main(): Promise<void> {
       // The difference between these two is the per-request cost of a
       // rate-limit decision plus a quota reservation and settlement in Redis.
       'bearer → local, 1 connection': () => drive(`${gw}/v1/sentiment`, auth, { text, options: { providers: ['local'], cache: 'bypass' } }, undefined, 1),
+      'bearer → recommendations (100 000 interactions), 1 connection': () =>
+        drive(`${gw}/v1/recommendations`, auth, { user_id: 'u42', limit: 10 }, undefined, 1),
       'bearer → local + rate limit + quotas, 1 connection': () =>
         drive(`${gw}/v1/sentiment`, limitedAuth, { text, options: { providers: ['local'], cache: 'bypass' } }, undefined, 1),
     };
@@ -159,7 +165,7 @@ async function main(): Promise<void> {
     const rateNote = Number.isNaN(addedMs) ? '' : `Added mean service time of rate limit + quota (1 connection, Redis): ${addedMs.toFixed(3)} ms per request`;
     const l1 = await l1HitCost();
     const { modelFigures } = await import('./models.js');
-    const note = [rateNote, l1, ...modelFigures()].filter(Boolean).join('\n');
+    const note = [rateNote, l1, ...modelFigures(), ingestNote, ...recommenderFigures()].filter(Boolean).join('\n');
     process.stdout.write(`\n${table}\n\n${note}\n\n`);
     mkdirSync(join(root, 'bench/results'), { recursive: true });
     const stamp = new Date().toISOString();

@@ -12,10 +12,11 @@ export function encodeCursor(lastId: string): string {
   return Buffer.from(lastId, 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined): string | undefined {
+/** The id a cursor carries; `idPattern` is what ids of that collection look like (ours by default). */
+export function decodeCursor(cursor: string | undefined, idPattern = /^[a-z]{2,5}_[0-9a-z]{22}$/): string | undefined {
   if (cursor === undefined) return undefined;
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^[a-z]{2,5}_[0-9a-z]{22}$/.test(id)) throw new InvalidCursorError();
+  if (!idPattern.test(id)) throw new InvalidCursorError();
   return id;
 }
 

@@ -73,8 +73,17 @@ describe('random input never yields a 5xx', () => {
     const admin = { authorization: `Bearer ${t.adminKey}`, 'content-type': 'application/json' };
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom('/admin/tenants', `/admin/tenants/${tenant.tenantId}/keys`),
-        fc.oneof(fc.record({ name: fc.string({ maxLength: 300 }), allowed_providers: fc.array(fc.string({ maxLength: 8 })), metadata: fc.dictionary(fc.string(), fc.string()), scopes: fc.array(fc.string()), expires_at: fc.string(), mode: fc.string() }, { requiredKeys: [] }), fc.jsonValue()),
+        fc.constantFrom('/admin/tenants', `/admin/tenants/${tenant.tenantId}/keys`, `/admin/tenants/${tenant.tenantId}/knowledge-base`),
+        fc.oneof(
+          fc.record({ name: fc.string({ maxLength: 300 }), allowed_providers: fc.array(fc.string({ maxLength: 8 })), metadata: fc.dictionary(fc.string(), fc.string()), scopes: fc.array(fc.string()), expires_at: fc.string(), mode: fc.string() }, { requiredKeys: [] }),
+          fc.record({
+            entries: fc.array(
+              fc.record({ id: fc.string({ maxLength: 10 }), question: fc.string({ maxLength: 50 }), answer: fc.string({ maxLength: 50 }), tags: fc.array(fc.string({ maxLength: 8 }), { maxLength: 3 }), language: fc.string({ maxLength: 3 }) }, { requiredKeys: ['question', 'answer'] }),
+              { maxLength: 3 },
+            ),
+          }),
+          fc.jsonValue(),
+        ),
         async (url, body) => {
           const res = await t.app.inject({ method: 'POST', url, headers: admin, payload: JSON.stringify(body) });
           expect(res.statusCode, res.body.slice(0, 200)).toBeLessThan(500);
@@ -88,6 +97,8 @@ describe('random input never yields a 5xx', () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 80 }), fc.string({ maxLength: 40 }), async (auth, query) => {
         const res = await t.app.inject({ method: 'GET', url: `/admin/tenants?${encodeURIComponent(query)}=${encodeURIComponent(query)}&limit=${encodeURIComponent(query)}`, headers: { authorization: auth } });
+        const kb = await t.app.inject({ method: 'GET', url: `/admin/tenants/${tenant.tenantId}/knowledge-base?cursor=${encodeURIComponent(query)}`, headers: { authorization: `Bearer ${t.adminKey}` } });
+        expect(kb.statusCode, kb.body.slice(0, 200)).toBeLessThan(500);
         expect(res.statusCode).toBeLessThan(500);
       }),
       { numRuns: 200 },

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { encodeCursor } from '../../../repositories/sql/paging.js';
+import { decodeCursor, encodeCursor } from '../../../repositories/sql/paging.js';
 import type { Deps } from '../../deps.js';
 import { GatewayError } from '../../errors.js';
 import type { App } from '../../http/app-type.js';
@@ -8,6 +8,7 @@ import { requireTenant } from './require-tenant.js';
 import { ROLES } from './roles.js';
 
 const ENTRY_ID = '^[A-Za-z0-9_.:-]{1,128}$';
+const ENTRY_ID_PATTERN = new RegExp(ENTRY_ID);
 const Language = Type.String({ pattern: '^[a-z]{2}$', description: 'ISO 639-1; leave out for an entry that answers in any language.' });
 
 const EntryInput = Type.Object(
@@ -77,7 +78,7 @@ export function registerKnowledgeBaseRoutes(app: App, deps: Deps): void {
     async (request) => {
       const tenant = await requireTenant(deps.repos.tenants, request.params.id);
       const limit = request.query.limit ?? 50;
-      const after = request.query.cursor === undefined ? undefined : Buffer.from(request.query.cursor, 'base64url').toString('utf8');
+      const after = decodeCursor(request.query.cursor, ENTRY_ID_PATTERN);
       const rows = await deps.knowledge.list(tenant.id, { limit: limit + 1, after });
       const data = rows.slice(0, limit);
       return { data, next_cursor: rows.length > limit ? encodeCursor(data[data.length - 1]!.id) : null };
