@@ -122,6 +122,21 @@ export const ConfigFileSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /** The local recommender (all optional; the defaults are in the README). */
+    recommendations: Type.Optional(
+      Type.Object(
+        {
+          neighbours: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+          history_cap: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+          history_seeds: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000 })),
+          interest_half_life_hours: Type.Optional(Type.Number({ minimum: 0.01, maximum: 87_600 })),
+          popularity_half_life_hours: Type.Optional(Type.Number({ minimum: 0.01, maximum: 87_600 })),
+          poll_ms: Type.Optional(Type.Integer({ minimum: 100, maximum: 600_000 })),
+          rebuild_delay_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     /** Billing plans tenants can be put on (PATCH /admin/tenants/{id} `plan`). */
     plans: Type.Optional(
       Type.Record(

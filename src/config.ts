@@ -6,6 +6,8 @@ import type { OpenAiProviderConfig, ProviderConfig } from '../providers/provider
 import { TASKS, type TaskName } from '../providers/task-schemas.js';
 import { ConfigFileSchema, type ConfigFile } from './config-file-schema.js';
 import { parseKey } from './keys/api-key.js';
+import { DEFAULT_RECOMMENDER_OPTIONS } from '../providers/local/recommendations/tenant-model.js';
+import { DEFAULT_SERVICE_OPTIONS, type RecommendationServiceOptions } from './recommendations/recommendation-service.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -28,6 +30,7 @@ export interface Config {
   rateLimits: RateLimitConfig;
   plans: Record<string, Plan>;
   cache: { l1MaxBytes: number; ttlMs: Record<TaskName, number> };
+  recommendations: RecommendationServiceOptions;
   retries: { maxAttempts: number; baseMs: number; maxDelayMs: number };
   loadShedding: { maxEventLoopDelayMs: number; sampleIntervalMs: number };
   breakers: { errorThresholdPercent: number; volumeThreshold: number; windowMs: number; resetMs: number };
@@ -313,6 +316,7 @@ export function loadConfig(env: Env, file?: string | ConfigFile): Config {
       l1MaxBytes: content.cache?.l1_max_bytes ?? 64 * 1024 * 1024,
       ttlMs: Object.fromEntries(TASKS.map((t) => [t, (content.cache?.ttl_seconds?.[t] ?? DEFAULT_CACHE_TTL_S[t]) * 1000])) as Record<TaskName, number>,
     },
+    recommendations: recommenderConfig(content.recommendations),
     plans: Object.fromEntries(
       Object.entries(content.plans ?? {}).map(([name, p]) => [
         name,
@@ -329,4 +333,20 @@ export function loadConfig(env: Env, file?: string | ConfigFile): Config {
     tasks,
     pricing: { models, localPerRequestMicros },
   });
+}
+
+function recommenderConfig(r: ConfigFile['recommendations']): RecommendationServiceOptions {
+  const model = DEFAULT_RECOMMENDER_OPTIONS;
+  const hours = (h: number | undefined, fallbackMs: number) => (h === undefined ? fallbackMs : Math.round(h * 3_600_000));
+  return {
+    pollMs: r?.poll_ms ?? DEFAULT_SERVICE_OPTIONS.pollMs,
+    rebuildDelayMs: r?.rebuild_delay_ms ?? DEFAULT_SERVICE_OPTIONS.rebuildDelayMs,
+    model: {
+      neighbours: r?.neighbours ?? model.neighbours,
+      historyCap: r?.history_cap ?? model.historyCap,
+      historySeeds: r?.history_seeds ?? model.historySeeds,
+      interestHalfLifeMs: hours(r?.interest_half_life_hours, model.interestHalfLifeMs),
+      popularityHalfLifeMs: hours(r?.popularity_half_life_hours, model.popularityHalfLifeMs),
+    },
+  };
 }

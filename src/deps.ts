@@ -169,7 +169,7 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
   const forgetInputs = () =>
     repos.taxonomies.forgetInputs(new Date(clock().getTime() - INPUT_RETENTION_MS)).catch((err: unknown) => logger.warn({ err }, 'forgetting old inputs failed'));
   const forgetter = setInterval(forgetInputs, INPUT_SWEEP_MS).unref();
-  const recommender = new RecommendationService(repos.interactions, logger);
+  const recommender = new RecommendationService(repos.interactions, logger, config.recommendations);
   const knowledge = new KnowledgeBase(repos.knowledge, logger, (tenantId) => cache.purge({ tenantId, task: 'smart-response' }));
   const providers = buildProviders(config.providers, { http, recommender, taxonomies, secrets });
   const audit = new AuditLog(repos.audit, clock);

@@ -45,11 +45,14 @@ export class SqlInteractionRepository implements InteractionRepository {
         occurred_at: e.occurred_at.toISOString(),
       })),
     );
-    const inserted = await sql<EventRow>`insert into interactions (${EVENT_COLUMNS})
+    const inserted = await sql<{ seq: string; event_id: string }>`insert into interactions (${EVENT_COLUMNS})
       select ${EVENT_COLUMNS} from json_populate_recordset(null::interactions, ${rows}::json)
       on conflict (tenant_id, event_id) do nothing
-      returning seq, event_id, type, user_id, item_id, value, occurred_at`.execute(this.db);
-    const stored = inserted.rows.map(toStored).sort((a, b) => a.seq - b.seq);
+      returning seq, event_id`.execute(this.db);
+    // Only the sequence comes back: the rest is what was sent (the first event of a repeated id is the one stored).
+    const byId = new Map<string, Interaction>();
+    for (const e of events) if (!byId.has(e.id)) byId.set(e.id, e);
+    const stored = inserted.rows.map((r) => ({ ...byId.get(r.event_id)!, seq: Number(r.seq) })).sort((a, b) => a.seq - b.seq);
     return { stored, duplicates: events.length - stored.length };
   }
 

@@ -173,6 +173,9 @@ const TAXONOMIES = [
 const RECOMMENDER_AND_KNOWLEDGE = [
   `alter table interactions add column seq bigserial`,
   `create index interactions_by_seq on interactions (tenant_id, seq)`,
+  // Recommendations are computed in memory now; these served the SQL queries they replaced and only slow ingest.
+  `drop index interactions_user`,
+  `drop index interactions_item`,
   `create index items_by_update on items (tenant_id, updated_at)`,
   `create table knowledge_entries (
     tenant_id text not null references tenants(id),

@@ -21,7 +21,10 @@ export const DEFAULT_SERVICE_OPTIONS: RecommendationServiceOptions = { pollMs: 2
 interface TenantState {
   model: TenantModel;
   seen: SeenSequences;
-  /** Catalog changes are re-read from a little before the last read: re-applying a category is harmless. */
+  /**
+   * Catalog changes are re-read from a little before the last read (re-applying a category is harmless). Wall-clock
+   * time, not the app's clock: it is compared with the database's own timestamps.
+   */
   categoriesReadAt: Date;
   rebuild: Promise<void> | undefined;
   timer: NodeJS.Timeout | undefined;
@@ -43,7 +46,6 @@ export class RecommendationService {
     private readonly repo: InteractionRepository,
     private readonly log: FastifyBaseLogger,
     private readonly options: RecommendationServiceOptions = DEFAULT_SERVICE_OPTIONS,
-    private readonly clock: () => Date = () => new Date(),
   ) {
     this.poller = setInterval(() => void this.pollAll(), options.pollMs).unref();
   }
@@ -90,7 +92,7 @@ export class RecommendationService {
   }
 
   private async load(tenantId: string): Promise<TenantState> {
-    const categoriesReadAt = this.clock();
+    const categoriesReadAt = new Date();
     const state: TenantState = { model: new TenantModel(this.options.model), seen: new SeenSequences(), categoriesReadAt, rebuild: undefined, timer: undefined };
     for (;;) {
       const page = await this.repo.eventsSince(tenantId, state.seen.high, PAGE);
@@ -147,7 +149,7 @@ export class RecommendationService {
       try {
         const state = await loading;
         const since = new Date(state.categoriesReadAt.getTime() - this.options.pollMs);
-        state.categoriesReadAt = this.clock();
+        state.categoriesReadAt = new Date();
         const [events, categories] = await Promise.all([
           this.repo.eventsSince(tenantId, state.seen.lookbackFrom(), PAGE),
           this.repo.itemCategories(tenantId, since),

@@ -32,6 +32,16 @@ describe('loadConfig', () => {
     expect(config.routing.recommendations).toEqual(['local']);
   });
 
+  it('reads recommender settings, hours as milliseconds, defaults for the rest', () => {
+    const config = loadConfig({}, { recommendations: { interest_half_life_hours: 2, neighbours: 80, poll_ms: 500 } });
+    expect(config.recommendations).toEqual({
+      pollMs: 500,
+      rebuildDelayMs: 500,
+      model: { neighbours: 80, historyCap: 200, historySeeds: 20, interestHalfLifeMs: 7_200_000, popularityHalfLifeMs: 7 * 86_400_000 },
+    });
+    expect(problems(() => loadConfig({}, { recommendations: { neighbours: 0 } as never })).join()).toContain('recommendations.neighbours: must be >= 1');
+  });
+
   it('lists every problem in one error', () => {
     const found = problems(() =>
       loadConfig({
