@@ -3,9 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { sst2, supportIntents } from '../providers/local/datasets.js';
 import { scoreSentiment } from '../providers/local/sentiment/sentiment-model.js';
 import { supportClassifier } from '../providers/local/support-classifier.js';
+import { median } from './stats.js';
 
 const root = new URL('..', import.meta.url).pathname;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Texts of about 200 characters, built from held-out sentences. */
 function texts200(source: string[]): string[] {

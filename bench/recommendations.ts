@@ -3,6 +3,7 @@
 import { TenantModel, type ModelEvent } from '../providers/local/recommendations/tenant-model.js';
 import { seededRandom } from '../providers/local/seeded-random.js';
 import type { InteractionType } from '../repositories/types.js';
+import { median, percentile } from './stats.js';
 
 export const INTERACTIONS = 100_000;
 const USERS = 10_000;
@@ -11,8 +12,6 @@ const CLUSTERS = 50;
 const DAY = 86_400_000;
 const TYPES: [InteractionType, number][] = [['view', 0.6], ['click', 0.2], ['add_to_cart', 0.1], ['purchase', 0.1]];
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 
 /** Shoppers with tastes: each user mostly picks from their cluster's items, skewed towards its best sellers. */
 export function syntheticEvents(count = INTERACTIONS, seed = 7): ModelEvent[] {

@@ -9,6 +9,7 @@ import { generateKey } from '../src/keys/api-key.js';
 import { FakeOpenAi } from '../tests/helpers/fake-openai.js';
 import { freePort, startProcess, stopProcess, waitForHttp } from './processes.js';
 import { ingest, recommenderFigures } from './recommendations.js';
+import { median } from './stats.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -52,7 +53,6 @@ async function drive(
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors, failures };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
   process.stderr.write('building…\n');

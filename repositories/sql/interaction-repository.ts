@@ -1,9 +1,8 @@
 import { sql, type Kysely } from 'kysely';
-import { interactionWeight } from '../../providers/local/recommendations/event-weights.js';
 import type { CatalogItem, Interaction, InteractionRepository, InteractionType, ItemCategory, StoredInteraction } from '../types.js';
 import type { Database } from './schema.js';
 
-const EVENT_COLUMNS = sql.raw('tenant_id, event_id, type, user_id, item_id, value, weight, occurred_at');
+const EVENT_COLUMNS = sql.raw('tenant_id, event_id, type, user_id, item_id, value, occurred_at');
 
 interface EventRow {
   seq: string;
@@ -41,7 +40,6 @@ export class SqlInteractionRepository implements InteractionRepository {
         user_id: e.user_id,
         item_id: e.item_id,
         value: e.value,
-        weight: interactionWeight(e.type, e.value),
         occurred_at: e.occurred_at.toISOString(),
       })),
     );

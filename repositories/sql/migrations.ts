@@ -176,6 +176,8 @@ const RECOMMENDER_AND_KNOWLEDGE = [
   // Recommendations are computed in memory now; these served the SQL queries they replaced and only slow ingest.
   `drop index interactions_user`,
   `drop index interactions_item`,
+  // The in-memory recommender weighs events itself from type and value.
+  `alter table interactions drop column weight`,
   `create index items_by_update on items (tenant_id, updated_at)`,
   `create table knowledge_entries (
     tenant_id text not null references tenants(id),

@@ -60,7 +60,6 @@ export interface InteractionsTable {
   user_id: string;
   item_id: string;
   value: number | null;
-  weight: number;
   occurred_at: Timestamp;
   seq: Generated<string>;
 }

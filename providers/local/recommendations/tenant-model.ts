@@ -124,9 +124,7 @@ export class TenantModel {
       if ((item + 1) % sliceItems === 0) yield;
     }
     this.neighbours = next;
-    this.popularOrder = Int32Array.from(this.popularity.keys()).sort(
-      (a, b) => this.popularity[b]! - this.popularity[a]! || a - b,
-    );
+    this.popularOrder = this.currentPopularOrder();
   }
 
   /** Runs a rebuild to the end at once (tests, evaluation, first load). */
@@ -227,7 +225,7 @@ export class TenantModel {
     }
   }
 
-  /** Items added since the last rebuild make the stored order stale: sort afresh (small tenants, first events). */
+  /** Most popular first. Between rebuilds, new items make the stored order stale and this is sorted afresh. */
   private currentPopularOrder(): Int32Array {
     return Int32Array.from(this.popularity.keys()).sort((a, b) => this.popularity[b]! - this.popularity[a]! || a - b);
   }
