@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import { Agent, Pool, fetch as undiciFetch } from 'undici';
 
 export interface HttpClientOptions {
@@ -7,6 +8,8 @@ export interface HttpClientOptions {
   connectTimeoutMs: number;
   /** Upper bound for waiting on response headers or body bytes; the request deadline is usually shorter. */
   ioTimeoutMs: number;
+  /** The sockets' DNS lookup (webhooks check every address they connect to). */
+  lookup?: LookupFunction;
 }
 
 /**
@@ -24,7 +27,7 @@ export class HttpClient {
         new Pool(origin, { ...poolOptions, connections: perOrigin.get(String(origin)) ?? options.maxConnectionsPerOrigin }),
       keepAliveTimeout: 30_000,
       keepAliveMaxTimeout: 600_000,
-      connect: { timeout: options.connectTimeoutMs },
+      connect: { timeout: options.connectTimeoutMs, ...(options.lookup ? { lookup: options.lookup } : {}) },
       headersTimeout: options.ioTimeoutMs,
       bodyTimeout: options.ioTimeoutMs,
     });

@@ -37,6 +37,8 @@ import { registerProviderRoutes } from './routes/admin/providers.js';
 import { registerAdminUsageRoutes } from './routes/admin/usage.js';
 import { registerTaxonomyRoutes } from './routes/admin/taxonomies.js';
 import { registerKnowledgeBaseRoutes } from './routes/admin/knowledge-base.js';
+import { registerAdminWebhookRoutes } from './routes/admin/webhooks.js';
+import { registerWebhookRoutes } from './routes/v1/webhooks.js';
 
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -112,6 +114,7 @@ export async function buildApp(deps: Deps, logger: FastifyBaseLogger): Promise<A
       registerFeedbackRoutes(v1 as App, deps);
       registerUsageRoutes(v1 as App, deps);
       registerQuotaStatusRoutes(v1 as App, deps);
+      registerWebhookRoutes(v1 as App, deps);
     },
     { prefix: '/v1' },
   );
@@ -138,6 +141,7 @@ export async function buildApp(deps: Deps, logger: FastifyBaseLogger): Promise<A
       registerProviderRoutes(admin as App, deps);
       registerTaxonomyRoutes(admin as App, deps);
       registerKnowledgeBaseRoutes(admin as App, deps);
+      registerAdminWebhookRoutes(admin as App, deps);
     },
     { prefix: '/admin' },
   );

@@ -100,6 +100,19 @@ export const ConfigFileSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /** Webhook delivery (the retry schedule is the contract's and not configurable). */
+    webhooks: Type.Optional(
+      Type.Object(
+        {
+          timeout_ms: Type.Optional(Type.Integer({ minimum: 100, maximum: 60_000 })),
+          max_concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000 })),
+          endpoint_concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+          poll_ms: Type.Optional(Type.Integer({ minimum: 50, maximum: 60_000 })),
+          retention_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3_650 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     /** Circuit breakers per provider and model. */
     breakers: Type.Optional(
       Type.Object(

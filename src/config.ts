@@ -34,11 +34,22 @@ export interface Config {
   retries: { maxAttempts: number; baseMs: number; maxDelayMs: number };
   loadShedding: { maxEventLoopDelayMs: number; sampleIntervalMs: number };
   breakers: { errorThresholdPercent: number; volumeThreshold: number; windowMs: number; resetMs: number };
-  webhooks: { allowPrivateNetworks: boolean };
+  webhooks: WebhookConfig;
   providers: Record<string, ProviderConfig>;
   routing: Record<TaskName, string[]>;
   tasks: Record<TaskName, { timeoutMs: number }>;
   pricing: { models: Record<string, ModelPrice>; localPerRequestMicros: Record<TaskName, number> };
+}
+
+export interface WebhookConfig {
+  /** Loopback and private networks reachable (tests, local development); link-local never. */
+  allowPrivateNetworks: boolean;
+  timeoutMs: number;
+  maxConcurrency: number;
+  endpointConcurrency: number;
+  pollMs: number;
+  /** Finished deliveries and their events are kept this long for the log and redelivery. */
+  retentionDays: number;
 }
 
 export interface Plan {
@@ -317,6 +328,14 @@ export function loadConfig(env: Env, file?: string | ConfigFile): Config {
       ttlMs: Object.fromEntries(TASKS.map((t) => [t, (content.cache?.ttl_seconds?.[t] ?? DEFAULT_CACHE_TTL_S[t]) * 1000])) as Record<TaskName, number>,
     },
     recommendations: recommenderConfig(content.recommendations),
+    webhooks: {
+      ...base.webhooks,
+      timeoutMs: content.webhooks?.timeout_ms ?? 15_000,
+      maxConcurrency: content.webhooks?.max_concurrency ?? 64,
+      endpointConcurrency: content.webhooks?.endpoint_concurrency ?? 8,
+      pollMs: content.webhooks?.poll_ms ?? 1_000,
+      retentionDays: content.webhooks?.retention_days ?? 30,
+    },
     plans: Object.fromEntries(
       Object.entries(content.plans ?? {}).map(([name, p]) => [
         name,

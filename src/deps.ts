@@ -16,7 +16,13 @@ import { RedisQuotaStore } from '../repositories/redis/redis-quota-store.js';
 import { RedisSharedCache } from '../repositories/redis/redis-shared-cache.js';
 import { RedisRateLimitStore } from '../repositories/redis/redis-rate-limit-store.js';
 import { openSqlRepositories } from '../repositories/sql/sql-repositories.js';
-import type { InvalidationBus, NonceStore, QuotaStore, RateLimitStore, Repositories, SharedCache } from '../repositories/types.js';
+import type { InvalidationBus, NonceStore, OutboxEvent, QuotaStore, RateLimitStore, Repositories, SharedCache } from '../repositories/types.js';
+import { BatchWriter } from './batch-writer.js';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
+import { WebhookEndpoints } from './webhooks/webhook-endpoints.js';
+import { WebhookSecretBox } from './webhooks/webhook-secrets.js';
+import { WebhookSender } from './webhooks/webhook-sender.js';
+import { systemResolver, type Resolver } from './webhooks/webhook-destination.js';
 import { AuditLog } from './audit/audit-log.js';
 import { LedgerWriter } from './billing/ledger-writer.js';
 import { pricingVersion } from './billing/pricing.js';
@@ -48,6 +54,10 @@ export interface Deps {
   rateLimits: RateLimitStore;
   audit: AuditLog;
   events: EventBus;
+  /** Events without a transaction of their own, on their way into the outbox. */
+  outbox: BatchWriter<OutboxEvent>;
+  webhooks: WebhookEndpoints;
+  webhookDispatcher: WebhookDispatcher;
   cache: TaskCache;
   taxonomies: TaxonomyService;
   recommender: RecommendationService;
@@ -72,6 +82,8 @@ export interface DepsOverrides {
   clock?: () => Date;
   /** Tests pass their own repositories (e.g. a PostgreSQL schema of their own). */
   repos?: Repositories;
+  /** Webhook host names → addresses (tests play DNS tricks with it). */
+  resolve?: Resolver;
 }
 
 interface HotState {
@@ -141,6 +153,7 @@ function buildCipher(config: Config, vault: VaultClient | undefined): SecretCiph
 const FIRST_INVOICE_PASS_MS = 15_000;
 const INVOICE_PASS_MS = 3_600_000;
 const INPUT_SWEEP_MS = 3_600_000;
+const WEBHOOK_PRUNE_MS = 3_600_000;
 
 /** Wires everything once: storage, hot state, secrets, providers, services. Nothing else constructs these. */
 export async function createDeps(config: Config, logger: FastifyBaseLogger, overrides: DepsOverrides = {}): Promise<Deps> {
@@ -157,7 +170,24 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     Object.values(config.providers).flatMap((p) => (p.type === 'openai' ? [[new URL(p.baseUrl).origin, p.maxConnections] as const] : [])),
   );
   const http = new HttpClient({ maxConnectionsPerOrigin: 64, connectionsByOrigin, connectTimeoutMs: 5_000, ioTimeoutMs: 120_000 });
-  const events = new EventBus(clock, (err, event) => logger.error({ err, type: event.type }, 'event listener failed'));
+  // The dispatcher is made below (it needs the bus); stored events wake it.
+  let dispatcher: WebhookDispatcher | undefined = undefined;
+  const outbox = new BatchWriter<OutboxEvent>({
+    write: (rows) => repos.outbox.append(rows),
+    log: logger,
+    what: 'outbox events',
+    batchSize: 500,
+    flushIntervalMs: 200,
+    eager: true,
+    onWritten: () => dispatcher?.wake(),
+  });
+  const events = new EventBus({
+    clock,
+    onListenerError: (err, event) => logger.error({ err, type: event.type }, 'event listener failed'),
+    repos,
+    writer: outbox,
+    onStored: () => dispatcher?.wake(),
+  });
   const cache = new TaskCache({ shared: hot.shared, bus: hot.bus, ttlMs: config.cache.ttlMs, l1MaxBytes: config.cache.l1MaxBytes, log: logger });
   const taxonomies = new TaxonomyService({
     repo: repos.taxonomies,
@@ -175,10 +205,12 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
   const audit = new AuditLog(repos.audit, clock);
   const ledger = new LedgerWriter(repos.usage, logger);
   const breakers = new ProviderBreakers(config.breakers, events);
+  const cipher = buildCipher(config, vault);
   const keys = new KeyService({
+    events,
     keys: repos.keys,
     tenants: repos.tenants,
-    cipher: buildCipher(config, vault),
+    cipher,
     bus: hot.bus,
     clock,
     onBackgroundError: (err) => logger.warn({ err }, 'background key update failed'),
@@ -199,13 +231,40 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
       diff: { after: bootstrap.record },
     });
   }
-  const invoices = new InvoiceService(repos.invoices, repos.usage, config.plans, clock, (invoice) => {
+  const invoices = new InvoiceService(repos.invoices, repos.usage, config.plans, clock, events, (invoice) => {
     logger.info({ tenant: invoice.tenant_id, month: invoice.month, total_micros: invoice.total_micros }, 'invoice finalized');
-    events.emit('invoice.finalized', invoice.tenant_id, { month: invoice.month, total_micros: invoice.total_micros, currency: invoice.currency });
   });
   const finalize = () =>
     finalizePreviousMonth(repos.tenants, invoices, clock()).catch((err: unknown) => logger.warn({ err }, 'invoice finalization pass failed'));
   const finalizer = setInterval(finalize, INVOICE_PASS_MS).unref();
+  const resolve = overrides.resolve ?? systemResolver;
+  const box = new WebhookSecretBox(cipher);
+  const hooks = config.webhooks;
+  const sender = new WebhookSender({
+    timeoutMs: hooks.timeoutMs,
+    allowPrivate: hooks.allowPrivateNetworks,
+    resolve,
+    maxConnectionsPerOrigin: hooks.endpointConcurrency,
+  });
+  dispatcher = new WebhookDispatcher(
+    { repo: repos.webhookDeliveries, events, sender, box, clock, log: logger },
+    {
+      maxConcurrency: hooks.maxConcurrency,
+      endpointConcurrency: hooks.endpointConcurrency,
+      pollMs: hooks.pollMs,
+      leaseMs: 2 * hooks.timeoutMs + 10_000,
+      fanOutBatch: 500,
+    },
+  );
+  // Embedded storage has one process, so one dispatcher: leases left by a killed run are void at once.
+  if (repos.kind === 'pglite') await repos.webhookDeliveries.releaseLeases(clock());
+  dispatcher.start();
+  const pruneWebhooks = () =>
+    repos.webhookDeliveries
+      .prune(new Date(clock().getTime() - hooks.retentionDays * 86_400_000))
+      .catch((err: unknown) => logger.warn({ err }, 'pruning old webhook deliveries failed'));
+  const pruner = setInterval(pruneWebhooks, WEBHOOK_PRUNE_MS).unref();
+  const webhookDispatcher = dispatcher;
   const firstPass = setTimeout(finalize, FIRST_INVOICE_PASS_MS).unref();
   return {
     config,
@@ -220,6 +279,9 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     audit,
     ledger,
     events,
+    outbox,
+    webhooks: new WebhookEndpoints({ repo: repos.webhookEndpoints, box, events, allowPrivate: hooks.allowPrivateNetworks, resolve, clock }),
+    webhookDispatcher,
     cache,
     taxonomies,
     recommender,
@@ -236,9 +298,14 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
       clearInterval(finalizer);
       clearTimeout(firstPass);
       clearInterval(forgetter);
+      clearInterval(pruner);
       await taxonomies.idle();
       recommender.close();
       await ledger.close();
+      // Stop delivering first: what is still queued is stored and goes out after the restart.
+      await webhookDispatcher.close();
+      await outbox.close();
+      await sender.close();
       await secrets?.close();
       await Promise.allSettled([...providers.values()].map((p) => p.close?.()));
       await http.close();

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { GENESIS_HASH, type AuditEntry, type AuditFilter, type AuditRecord, type AuditRepository, type Page, type PageRequest } from '../types.js';
+import { atomically } from './atomically.js';
 import { newId } from './ids.js';
 import { decodeCursor, toPage } from './paging.js';
 import type { AuditLogTable, Database } from './schema.js';
@@ -32,7 +33,7 @@ export class SqlAuditRepository implements AuditRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async append(entry: AuditEntry, chainHash: (seq: number, entry: AuditEntry, prevHash: string) => string): Promise<AuditRecord> {
-    return this.db.transaction().execute(async (tx) => {
+    return atomically(this.db, async (tx) => {
       // One writer at a time across every instance, so each row links to the true head.
       await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_ID})`.execute(tx);
       const head = await tx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();

@@ -192,6 +192,69 @@ const RECOMMENDER_AND_KNOWLEDGE = [
   )`,
 ];
 
+/**
+ * Webhooks: endpoints per tenant; the outbox of domain events (written with the change they describe); one delivery per
+ * event and endpoint, claimed with a lease; every attempt logged.
+ */
+const WEBHOOKS = [
+  `create table webhook_endpoints (
+    id text primary key,
+    tenant_id text not null references tenants(id),
+    url text not null,
+    description text,
+    events jsonb not null,
+    enabled boolean not null default true,
+    disabled_reason text,
+    secrets jsonb not null,
+    failing_since timestamptz,
+    created_at timestamptz not null,
+    updated_at timestamptz not null
+  )`,
+  `create index webhook_endpoints_by_tenant on webhook_endpoints (tenant_id, id)`,
+  `create table outbox_events (
+    seq bigserial primary key,
+    id text not null unique,
+    tenant_id text,
+    type text not null,
+    body text not null,
+    created_at timestamptz not null,
+    fanned_out_at timestamptz
+  )`,
+  `create index outbox_events_pending on outbox_events (seq) where fanned_out_at is null`,
+  `create index outbox_events_by_time on outbox_events (created_at)`,
+  `create table webhook_deliveries (
+    id text primary key,
+    event_id text not null references outbox_events(id) on delete cascade,
+    endpoint_id text not null references webhook_endpoints(id) on delete cascade,
+    tenant_id text not null,
+    event_type text not null,
+    status text not null,
+    attempts integer not null default 0,
+    next_attempt_at timestamptz not null,
+    lease text,
+    last_status_code integer,
+    last_error text,
+    created_at timestamptz not null,
+    updated_at timestamptz not null,
+    finished_at timestamptz
+  )`,
+  `create index webhook_deliveries_due on webhook_deliveries (next_attempt_at) where status = 'pending'`,
+  `create index webhook_deliveries_by_tenant on webhook_deliveries (tenant_id, id)`,
+  `create index webhook_deliveries_by_endpoint on webhook_deliveries (endpoint_id, id)`,
+  `create index webhook_deliveries_dead on webhook_deliveries (finished_at) where status = 'dead'`,
+  `create table webhook_attempts (
+    id bigserial primary key,
+    delivery_id text not null references webhook_deliveries(id) on delete cascade,
+    attempt integer not null,
+    at timestamptz not null,
+    status_code integer,
+    error text,
+    latency_ms integer not null,
+    response_snippet text
+  )`,
+  `create index webhook_attempts_by_delivery on webhook_attempts (delivery_id, id)`,
+];
+
 /** A migration that runs its statements in order. */
 function statements(list: string[]): Migration {
   return {
@@ -210,6 +273,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_billing': statements(BILLING),
   '0006_taxonomies': statements(TAXONOMIES),
   '0007_recommender_and_knowledge': statements(RECOMMENDER_AND_KNOWLEDGE),
+  '0008_webhooks': statements(WEBHOOKS),
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -149,6 +149,58 @@ export interface TaskInputsTable {
   created_at: ColumnType<Date, never, never>;
 }
 
+export interface WebhookEndpointsTable {
+  id: string;
+  tenant_id: string;
+  url: string;
+  description: string | null;
+  events: Json<string[]>;
+  enabled: boolean;
+  disabled_reason: string | null;
+  secrets: Json<{ ciphertext: string; expires_at: string | null }[]>;
+  failing_since: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface OutboxEventsTable {
+  seq: ColumnType<string, never, never>;
+  id: string;
+  tenant_id: string | null;
+  type: string;
+  body: string;
+  created_at: Timestamp;
+  fanned_out_at: Timestamp | null;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  event_id: string;
+  endpoint_id: string;
+  tenant_id: string;
+  event_type: string;
+  status: 'pending' | 'succeeded' | 'dead';
+  attempts: number;
+  next_attempt_at: Timestamp;
+  lease: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+export interface WebhookAttemptsTable {
+  id: ColumnType<string, never, never>;
+  delivery_id: string;
+  attempt: number;
+  at: Timestamp;
+  status_code: number | null;
+  error: string | null;
+  latency_ms: number;
+  response_snippet: string | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   api_keys: ApiKeysTable;
@@ -162,4 +214,8 @@ export interface Database {
   taxonomy_examples: TaxonomyExamplesTable;
   taxonomy_models: TaxonomyModelsTable;
   task_inputs: TaskInputsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  outbox_events: OutboxEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }

@@ -1,5 +1,6 @@
 import type { Invoice, InvoiceLine, InvoiceRepository, Tenant, TenantRepository, UsageRepository } from '../../repositories/types.js';
 import type { Plan } from '../config.js';
+import type { EventBus } from '../events/event-bus.js';
 
 export const CURRENCY = 'USD';
 
@@ -56,6 +57,8 @@ export class InvoiceService {
     private readonly usage: Pick<UsageRepository, 'billingTotals'>,
     private readonly plans: Record<string, Plan>,
     private readonly clock: () => Date,
+    /** The stored invoice and its invoice.finalized event commit together. */
+    private readonly events: Pick<EventBus, 'transaction'>,
     private readonly onFinalized: (invoice: Invoice) => void,
   ) {}
 
@@ -66,8 +69,15 @@ export class InvoiceService {
     const draft = buildInvoice(tenant, month, await this.usage.billingTotals(tenant.id, range), tenant.plan ? this.plans[tenant.plan] : undefined);
     const now = this.clock();
     if (now < range.to) return { ...draft, status: 'draft', finalized_at: null };
-    const invoice = await this.invoices.finalize({ ...draft, status: 'finalized', finalized_at: now });
-    if (invoice.finalized_at?.getTime() === now.getTime()) this.onFinalized(invoice);
+    let first = false;
+    const invoice = await this.events.transaction(async (tx, emit) => {
+      const stored = await tx.invoices.finalize({ ...draft, status: 'finalized', finalized_at: now });
+      // Another instance (or an earlier pass) may have finalized it already: then it has announced it too.
+      first = stored.finalized_at?.getTime() === now.getTime();
+      if (first) emit('invoice.finalized', tenant.id, { month: stored.month, total_micros: stored.total_micros, currency: stored.currency });
+      return stored;
+    });
+    if (first) this.onFinalized(invoice);
     return invoice;
   }
 }

@@ -9,6 +9,7 @@ import type {
   TenantRepository,
 } from '../../repositories/types.js';
 import { GatewayError } from '../errors.js';
+import type { EventBus } from '../events/event-bus.js';
 import type { SecretCipher } from '../secrets/secret-cipher.js';
 import { TtlCache } from '../ttl-cache.js';
 import { displayStart, generateKey, hashKey, parseKey, type KeyPrefix } from './api-key.js';
@@ -49,6 +50,8 @@ export interface KeyServiceDeps {
   tenants: TenantRepository;
   cipher: SecretCipher;
   bus: InvalidationBus;
+  /** Key changes commit with their events (key.created, key.rotated, key.revoked). */
+  events: Pick<EventBus, 'transaction'>;
   clock: () => Date;
   onBackgroundError: (err: unknown) => void;
 }
@@ -56,6 +59,11 @@ export interface KeyServiceDeps {
 interface SigningKey {
   record: ApiKeyRecord;
   secret: string;
+}
+
+/** What events say about a key: never its hash or secret. */
+export function keyEventData(key: ApiKeyRecord): Record<string, unknown> {
+  return { key_id: key.id, kind: key.kind, name: key.name, mode: key.mode, start: key.start, scopes: key.scopes, role: key.role };
 }
 
 export class KeyService {
@@ -85,12 +93,20 @@ export class KeyService {
     spec: Omit<NewApiKey, 'hash' | 'start' | 'secret_ciphertext'>,
     given?: string,
   ): Promise<IssuedKey> {
+    const { secret, hash, secretCiphertext } = await this.newSecret(prefix, spec.mode, given);
+    const record = await this.deps.events.transaction(async (tx, emit) => {
+      const created = await tx.keys.create({ ...spec, hash, start: displayStart(secret), secret_ciphertext: secretCiphertext });
+      emit('key.created', created.tenant_id, keyEventData(created));
+      return created;
+    });
+    return { record, secret };
+  }
+
+  private async newSecret(prefix: KeyPrefix, mode: KeyMode, given?: string): Promise<{ secret: string; hash: string; secretCiphertext: string | null }> {
     const secret = given ?? generateKey(prefix);
     const hash = hashKey(secret);
     // A signed key's secret must come back for HMAC checks, so it is encrypted (bound to its row by the hash).
-    const secretCiphertext = spec.mode === 'signed' ? await this.deps.cipher.encrypt(secret, hash) : null;
-    const record = await this.deps.keys.create({ ...spec, hash, start: displayStart(secret), secret_ciphertext: secretCiphertext });
-    return { record, secret };
+    return { secret, hash, secretCiphertext: mode === 'signed' ? await this.deps.cipher.encrypt(secret, hash) : null };
   }
 
   /**
@@ -102,19 +118,32 @@ export class KeyService {
     const now = this.deps.clock();
     if (!old || (old.revoked_at && old.revoked_at <= now)) return undefined;
     if (old.expires_at && old.expires_at <= now) return undefined;
-    const issued =
-      old.kind === 'admin'
-        ? await this.issueAdminKey({ name: old.name, role: old.role!, expires_at: old.expires_at, ip_allow: old.ip_allow })
-        : await this.issueTenantKey(old.tenant_id!, {
-            name: old.name,
-            mode: old.mode,
-            scopes: old.scopes,
-            expires_at: old.expires_at,
-            ip_allow: old.ip_allow,
-          });
-    const previous = await this.deps.keys.markReplaced(id, issued.record.id, new Date(now.getTime() + overlapSeconds * 1000));
+    const { secret, hash, secretCiphertext } = await this.newSecret(old.kind === 'admin' ? 'gwa' : 'gwk', old.mode);
+    // The successor, the old key's new expiry and the event are one change.
+    const rotated = await this.deps.events.transaction(async (tx, emit) => {
+      const successor = await tx.keys.create({
+        kind: old.kind,
+        tenant_id: old.tenant_id,
+        name: old.name,
+        mode: old.mode,
+        scopes: old.scopes,
+        role: old.role,
+        expires_at: old.expires_at,
+        ip_allow: old.ip_allow,
+        hash,
+        start: displayStart(secret),
+        secret_ciphertext: secretCiphertext,
+      });
+      const previous = (await tx.keys.markReplaced(id, successor.id, new Date(now.getTime() + overlapSeconds * 1000)))!;
+      emit('key.rotated', old.tenant_id, {
+        ...keyEventData(successor),
+        rotated_from: id,
+        old_key_expires_at: previous.expires_at?.toISOString() ?? null,
+      });
+      return { previous, issued: { record: successor, secret } };
+    });
     await this.announce({ kind: 'key', id });
-    return { previous: previous!, issued };
+    return rotated;
   }
 
   /**
@@ -174,7 +203,12 @@ export class KeyService {
   }
 
   async revoke(id: string): Promise<ApiKeyRecord | undefined> {
-    const revoked = await this.deps.keys.revoke(id, this.deps.clock());
+    const revoked = await this.deps.events.transaction(async (tx, emit) => {
+      const before = await tx.keys.get(id);
+      const after = await tx.keys.revoke(id, this.deps.clock());
+      if (after && before?.revoked_at === null) emit('key.revoked', after.tenant_id, keyEventData(after));
+      return after;
+    });
     if (revoked) await this.announce({ kind: 'key', id });
     return revoked;
   }

@@ -93,11 +93,13 @@ export class TaxonomyService {
       labels,
       trained_at: this.deps.clock(),
     };
-    await this.deps.repo.saveVersion(version);
+    await this.deps.events.transaction(async (tx, emit) => {
+      await tx.taxonomies.saveVersion(version);
+      emit('model.retrained', tenantId, { taxonomy: name, version: version.version, examples: examples.length, labels });
+    });
     const key = keyOf(tenantId, name);
     this.models.set(key, { version: version.version, model });
     this.versions.set(key, { value: version, expires: Date.now() + VERSION_TTL_MS });
-    this.deps.events.emit('model.retrained', tenantId, { taxonomy: name, version: version.version, examples: examples.length, labels });
     await this.deps.onRetrained(tenantId);
   }
 

@@ -10,18 +10,20 @@ const FORBIDDEN_RANGES = new Set([
   'deprecated', 'orchid2', 'droneRemoteIdProtocolEntityTags',
 ]);
 
-export type AddressVerdict = 'allowed' | 'loopback' | 'forbidden';
+/** Reachable when WEBHOOK_ALLOW_PRIVATE_NETWORKS is on (tests, local development). Link-local never is. */
+const PRIVATE_RANGES = new Set(['loopback', 'private', 'uniqueLocal', 'carrierGradeNat']);
+
+export type AddressVerdict = 'allowed' | 'private' | 'forbidden';
 
 export function classifyAddress(address: string): AddressVerdict {
   if (!ipaddr.isValid(address)) return 'forbidden';
-  const parsed = ipaddr.process(address);
-  const range = parsed.range();
-  if (range === 'loopback') return 'loopback';
+  const range = ipaddr.process(address).range();
+  if (PRIVATE_RANGES.has(range)) return 'private';
   return FORBIDDEN_RANGES.has(range) ? 'forbidden' : 'allowed';
 }
 
-/** Whether a webhook may connect to this address; loopback only where configuration allows it (tests, development). */
-export function mayDeliverTo(address: string, allowLoopback: boolean): boolean {
+/** Whether a webhook may connect to this address; loopback and private networks only where configuration allows it. */
+export function mayDeliverTo(address: string, allowPrivate: boolean): boolean {
   const verdict = classifyAddress(address);
-  return verdict === 'allowed' || (verdict === 'loopback' && allowLoopback);
+  return verdict === 'allowed' || (verdict === 'private' && allowPrivate);
 }

@@ -37,28 +37,31 @@ describe('webhook destinations', () => {
   it.each([
     ['93.184.216.34', 'allowed'],
     ['2606:2800:220:1:248:1893:25c8:1946', 'allowed'],
-    ['127.0.0.1', 'loopback'],
-    ['::1', 'loopback'],
-    ['::ffff:127.0.0.1', 'loopback'],
-    ['10.1.2.3', 'forbidden'],
-    ['172.16.0.1', 'forbidden'],
-    ['192.168.1.1', 'forbidden'],
+    ['127.0.0.1', 'private'],
+    ['::1', 'private'],
+    ['::ffff:127.0.0.1', 'private'],
+    ['10.1.2.3', 'private'],
+    ['172.16.0.1', 'private'],
+    ['192.168.1.1', 'private'],
     ['169.254.169.254', 'forbidden'],
-    ['100.64.0.1', 'forbidden'],
+    ['100.64.0.1', 'private'],
     ['0.0.0.0', 'forbidden'],
-    ['fd00::1', 'forbidden'],
+    ['fd00::1', 'private'],
     ['fe80::1', 'forbidden'],
-    ['::ffff:10.0.0.1', 'forbidden'],
+    ['::ffff:10.0.0.1', 'private'],
     ['::ffff:169.254.169.254', 'forbidden'],
     ['not-an-ip', 'forbidden'],
   ])('%s is %s', (address, verdict) => {
     expect(classifyAddress(address)).toBe(verdict);
   });
 
-  it('lets loopback through only when configured to', () => {
+  it('lets loopback and private networks through only when configured to; link-local (metadata) never', () => {
     expect(mayDeliverTo('127.0.0.1', false)).toBe(false);
     expect(mayDeliverTo('127.0.0.1', true)).toBe(true);
-    expect(mayDeliverTo('10.0.0.1', true)).toBe(false);
+    expect(mayDeliverTo('10.0.0.1', false)).toBe(false);
+    expect(mayDeliverTo('10.0.0.1', true)).toBe(true);
+    expect(mayDeliverTo('169.254.169.254', true)).toBe(false);
+    expect(mayDeliverTo('::ffff:169.254.169.254', true)).toBe(false);
     expect(mayDeliverTo('93.184.216.34', false)).toBe(true);
   });
 });

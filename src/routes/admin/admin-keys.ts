@@ -4,7 +4,7 @@ import type { App } from '../../http/app-type.js';
 import { AUTH_ERRORS, DateTime, PageQuery, closed, errorResponses, pageOf } from '../common-schemas.js';
 import { AdminRoleSchema, ApiKey, IpRuleList, IssuedApiKey } from './admin-schemas.js';
 import { checkIpEntries } from './ip-rules.js';
-import { futureDate, keyEventData } from './keys.js';
+import { futureDate } from './keys.js';
 import { ROLES } from './roles.js';
 
 export function registerAdminKeyRoutes(app: App, deps: Deps): void {
@@ -37,7 +37,6 @@ export function registerAdminKeyRoutes(app: App, deps: Deps): void {
         ip_allow: request.body.ip_allow ?? [],
       });
       request.auditTarget = { type: 'key', id: issued.record.id, diff: { after: issued.record } };
-      deps.events.emit('key.created', null, keyEventData(issued.record));
       return reply.code(201).send({ ...issued.record, secret: issued.secret });
     },
   );

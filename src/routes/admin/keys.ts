@@ -28,10 +28,6 @@ export function futureDate(value: string | null | undefined, now: Date, field: s
 }
 
 /** What key events say about a key: never its secret or hash. */
-export function keyEventData(key: ApiKeyRecord): Record<string, unknown> {
-  return { key_id: key.id, kind: key.kind, name: key.name, mode: key.mode, start: key.start, scopes: key.scopes, role: key.role };
-}
-
 /** Admin keys can only be touched by owners; tenant keys by whoever the route admits. */
 function requireOwnerFor(key: ApiKeyRecord, role: string | null | undefined): void {
   if (key.kind === 'admin' && role !== 'owner') throw new GatewayError('FORBIDDEN', 'Only owners may change admin keys.');
@@ -72,7 +68,6 @@ export function registerKeyRoutes(app: App, deps: Deps): void {
         ip_allow: request.body.ip_allow ?? [],
       });
       request.auditTarget = { type: 'key', id: issued.record.id, tenant_id: tenant.id, diff: { after: issued.record } };
-      deps.events.emit('key.created', tenant.id, keyEventData(issued.record));
       return reply.code(201).send({ ...issued.record, secret: issued.secret });
     },
   );
@@ -149,11 +144,6 @@ export function registerKeyRoutes(app: App, deps: Deps): void {
         tenant_id: existing.tenant_id,
         diff: { before: existing, after: rotated.previous, successor: rotated.issued.record },
       };
-      deps.events.emit('key.rotated', existing.tenant_id, {
-        ...keyEventData(rotated.issued.record),
-        rotated_from: existing.id,
-        old_key_expires_at: rotated.previous.expires_at?.toISOString() ?? null,
-      });
       return reply.code(201).send({ ...rotated.issued.record, secret: rotated.issued.secret, rotated_from: rotated.previous });
     },
   );
@@ -177,7 +167,6 @@ export function registerKeyRoutes(app: App, deps: Deps): void {
       const key = await deps.keys.revoke(existing.id);
       if (!key) throw new GatewayError('NOT_FOUND', 'Key not found.');
       request.auditTarget = { type: 'key', id: key.id, tenant_id: key.tenant_id, diff: { before: existing, after: key } };
-      deps.events.emit('key.revoked', key.tenant_id, keyEventData(key));
       return key;
     },
   );

@@ -1,0 +1,168 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { ClaimedDelivery, DeliveryAttempt, WebhookDeliveryRepository } from '../../repositories/types.js';
+import type { EventBus } from '../events/event-bus.js';
+import { decide } from './retry-schedule.js';
+import { signatureHeader } from './webhook-signature.js';
+import type { WebhookSecretBox } from './webhook-secrets.js';
+import type { WebhookSender } from './webhook-sender.js';
+
+export interface DispatcherSettings {
+  /** Deliveries in flight from this instance at once. */
+  maxConcurrency: number;
+  /** …and to any one endpoint. */
+  endpointConcurrency: number;
+  /** How often the outbox is looked at when nothing woke the dispatcher (other instances' events, due retries). */
+  pollMs: number;
+  /** How long a claimed delivery is this instance's: longer than an attempt can take, so it never runs twice at once. */
+  leaseMs: number;
+  /** Outbox events turned into deliveries per transaction. */
+  fanOutBatch: number;
+}
+
+export interface DispatcherDeps {
+  repo: WebhookDeliveryRepository;
+  events: Pick<EventBus, 'transaction'>;
+  sender: WebhookSender;
+  box: WebhookSecretBox;
+  clock: () => Date;
+  log: FastifyBaseLogger;
+}
+
+/**
+ * Moves events from the outbox to receivers. Every instance runs one; the store hands each due delivery to one of them
+ * (row locks skipped, then a lease), so instances share the work and never send the same attempt twice at once.
+ * Attempts run concurrently up to the caps; each finished attempt is recorded with what follows it (success, the next
+ * retry, dead letter, or the endpoint turned off).
+ */
+export class WebhookDispatcher {
+  private readonly perEndpoint = new Map<string, number>();
+  private readonly running = new Set<Promise<void>>();
+  private pumping: Promise<number> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly deps: DispatcherDeps,
+    private readonly settings: DispatcherSettings,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.wake(), this.settings.pollMs).unref();
+    this.wake();
+  }
+
+  /** Something new may be due (an event was stored, an attempt finished): look soon, once. */
+  wake(): void {
+    if (this.closed) return;
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = this.pump()
+      .catch((err: unknown) => {
+        this.deps.log.warn({ err }, 'webhook dispatch pass failed; will retry');
+        return 0;
+      })
+      .finally(() => {
+        this.pumping = undefined;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  }
+
+  /** Until nothing is due and nothing is in flight (tests and benches; with a fake clock, "due" is by that clock). */
+  async drain(): Promise<void> {
+    for (;;) {
+      while (this.pumping) await this.pumping;
+      const work = await this.pump();
+      await Promise.all(this.running);
+      // A pass woken meanwhile may have claimed what this one did not see.
+      if (work === 0 && this.running.size === 0 && !this.pumping) return;
+    }
+  }
+
+  get inFlight(): number {
+    return this.running.size;
+  }
+
+  private async pump(): Promise<number> {
+    let work = 0;
+    for (;;) {
+      const taken = await this.deps.repo.fanOut(this.deps.clock(), this.settings.fanOutBatch);
+      work += taken;
+      if (taken < this.settings.fanOutBatch) break;
+    }
+    while (!this.closed && this.running.size < this.settings.maxConcurrency) {
+      const full = [...this.perEndpoint].filter(([, n]) => n >= this.settings.endpointConcurrency).map(([id]) => id);
+      const claims = await this.deps.repo.claim(this.deps.clock(), {
+        limit: this.settings.maxConcurrency - this.running.size,
+        leaseMs: this.settings.leaseMs,
+        full,
+        room: (id) => this.settings.endpointConcurrency - (this.perEndpoint.get(id) ?? 0),
+      });
+      if (claims.length === 0) break;
+      work += claims.length;
+      for (const claim of claims) this.launch(claim);
+    }
+    return work;
+  }
+
+  private launch(claim: ClaimedDelivery): void {
+    const endpoint = claim.endpoint.id;
+    this.perEndpoint.set(endpoint, (this.perEndpoint.get(endpoint) ?? 0) + 1);
+    const run = this.attempt(claim)
+      .catch((err: unknown) => this.deps.log.warn({ err, delivery: claim.id }, 'recording a webhook attempt failed; the lease will expire and it will be retried'))
+      .finally(() => {
+        const left = (this.perEndpoint.get(endpoint) ?? 1) - 1;
+        if (left === 0) this.perEndpoint.delete(endpoint);
+        else this.perEndpoint.set(endpoint, left);
+        this.running.delete(run);
+        this.wake();
+      });
+    this.running.add(run);
+  }
+
+  private async attempt(claim: ClaimedDelivery): Promise<void> {
+    const at = this.deps.clock();
+    const timestamp = Math.floor(at.getTime() / 1000);
+    const secrets = await this.deps.box.open(claim.endpoint.id, claim.endpoint.secrets, at);
+    const headers = {
+      'webhook-id': claim.event_id,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': signatureHeader(secrets, claim.event_id, timestamp, claim.body),
+    };
+    const result = await this.deps.sender.send(claim.endpoint.url, headers, claim.body, this.deps.clock);
+    const verdict = decide(claim.attempt, { statusCode: result.status_code, retryAfterMs: result.retryAfterMs }, at, claim.endpoint.failing_since);
+    const attempt: DeliveryAttempt = {
+      attempt: claim.attempt,
+      at,
+      status_code: result.status_code,
+      error: result.error,
+      latency_ms: result.latency_ms,
+      response_snippet: result.response_snippet,
+    };
+    const reason = verdict.disable;
+    if (!reason) {
+      await this.deps.repo.finish(claim, attempt, verdict.outcome);
+      return;
+    }
+    // The dead letter, the endpoint turned off and the tenant's notice are one change.
+    await this.deps.events.transaction(async (tx, emit) => {
+      if (!(await tx.webhookDeliveries.finish(claim, attempt, verdict.outcome))) return;
+      const disabled = await tx.webhookEndpoints.disable(claim.endpoint.id, reason, at);
+      if (disabled) emit('webhook.endpoint_disabled', claim.tenant_id, { endpoint_id: disabled.id, url: disabled.url, reason });
+    });
+    this.deps.log.warn({ endpoint: claim.endpoint.id, tenant: claim.tenant_id, reason }, 'webhook endpoint disabled');
+  }
+
+  /** Stops claiming; attempts in flight finish (each is bounded by the sender's timeout). */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.pumping;
+    await Promise.all(this.running);
+  }
+}
