@@ -462,11 +462,17 @@ export interface DeliveryFilter {
 
 export interface ClaimOptions {
   limit: number;
-  /** Endpoints already at their concurrency cap here. */
-  full: readonly string[];
   leaseMs: number;
-  /** How many more deliveries each endpoint may take now (its concurrency cap less what is in flight here). */
-  room(endpointId: string): number;
+  /** At most this many deliveries per endpoint in flight from the caller… */
+  endpointCap: number;
+  /** …counting these, which it already has in flight. */
+  inFlight: ReadonlyMap<string, number>;
+}
+
+export interface FinishedAttempt {
+  claim: ClaimedDelivery;
+  attempt: DeliveryAttempt;
+  outcome: DeliveryOutcome;
 }
 
 export interface WebhookDeliveryRepository {
@@ -476,6 +482,8 @@ export interface WebhookDeliveryRepository {
   claim(now: Date, options: ClaimOptions): Promise<ClaimedDelivery[]>;
   /** Records an attempt and what follows; false when the lease was lost meanwhile (nothing is written then). */
   finish(claim: ClaimedDelivery, attempt: DeliveryAttempt, outcome: DeliveryOutcome): Promise<boolean>;
+  /** Several at once (one round trip); the answer says, per item, whether it was recorded. */
+  finishMany(items: readonly FinishedAttempt[]): Promise<boolean[]>;
   /** Gives up every lease at once: only for the embedded store, where this process is the only dispatcher. */
   releaseLeases(now: Date): Promise<number>;
   get(id: string): Promise<WebhookDelivery | undefined>;
@@ -490,7 +498,7 @@ export interface WebhookDeliveryRepository {
 }
 
 /** The repositories a transaction hands out: writes through them commit or roll back together. */
-export type TransactionRepositories = Omit<Repositories, 'kind' | 'ping' | 'close' | 'transaction'>;
+export type TransactionRepositories = Omit<Repositories, 'kind' | 'ping' | 'close' | 'transaction' | 'maintain'>;
 
 export interface Repositories {
   /** PGlite is the embedded store: one process owns it. */
@@ -509,6 +517,11 @@ export interface Repositories {
   webhookDeliveries: WebhookDeliveryRepository;
   /** Runs `work` in one transaction over every repository. */
   transaction<T>(work: (tx: TransactionRepositories) => Promise<T>): Promise<T>;
+  /**
+   * Embedded store upkeep PostgreSQL's autovacuum does on its own: fresh planner statistics (`analyze`) and, with
+   * `vacuum`, reclaimed dead rows. A no-op on PostgreSQL.
+   */
+  maintain(options?: { vacuum?: boolean }): Promise<void>;
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;

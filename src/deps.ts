@@ -153,7 +153,7 @@ function buildCipher(config: Config, vault: VaultClient | undefined): SecretCiph
 const FIRST_INVOICE_PASS_MS = 15_000;
 const INVOICE_PASS_MS = 3_600_000;
 const INPUT_SWEEP_MS = 3_600_000;
-const WEBHOOK_PRUNE_MS = 3_600_000;
+const UPKEEP_MS = 3_600_000;
 
 /** Wires everything once: storage, hot state, secrets, providers, services. Nothing else constructs these. */
 export async function createDeps(config: Config, logger: FastifyBaseLogger, overrides: DepsOverrides = {}): Promise<Deps> {
@@ -247,7 +247,7 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     maxConnectionsPerOrigin: hooks.endpointConcurrency,
   });
   dispatcher = new WebhookDispatcher(
-    { repo: repos.webhookDeliveries, events, sender, box, clock, log: logger },
+    { repo: repos.webhookDeliveries, events, sender, box, clock, log: logger, refreshStatistics: () => repos.maintain() },
     {
       maxConcurrency: hooks.maxConcurrency,
       endpointConcurrency: hooks.endpointConcurrency,
@@ -259,11 +259,13 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
   // Embedded storage has one process, so one dispatcher: leases left by a killed run are void at once.
   if (repos.kind === 'pglite') await repos.webhookDeliveries.releaseLeases(clock());
   dispatcher.start();
-  const pruneWebhooks = () =>
+  // Hourly: old deliveries go, then the embedded store reclaims their space and refreshes its statistics.
+  const upkeep = () =>
     repos.webhookDeliveries
       .prune(new Date(clock().getTime() - hooks.retentionDays * 86_400_000))
+      .then(() => repos.maintain({ vacuum: true }))
       .catch((err: unknown) => logger.warn({ err }, 'pruning old webhook deliveries failed'));
-  const pruner = setInterval(pruneWebhooks, WEBHOOK_PRUNE_MS).unref();
+  const pruner = setInterval(upkeep, UPKEEP_MS).unref();
   const webhookDispatcher = dispatcher;
   const firstPass = setTimeout(finalize, FIRST_INVOICE_PASS_MS).unref();
   return {

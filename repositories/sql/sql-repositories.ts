@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Repositories, TransactionRepositories } from '../types.js';
 import { SqlApiKeyRepository } from './api-key-repository.js';
 import { SqlAuditRepository } from './audit-repository.js';
@@ -46,6 +46,10 @@ export async function openSqlRepositories(options: DatabaseOptions): Promise<Rep
     kind,
     ...repositoriesOver(db),
     transaction: (work) => db.transaction().execute((tx) => work(repositoriesOver(tx))),
+    async maintain(options = {}) {
+      if (kind !== 'pglite') return;
+      await sql.raw(options.vacuum ? 'vacuum analyze' : 'analyze').execute(db);
+    },
     ping: () => ping(db),
     close: () => db.destroy(),
   };

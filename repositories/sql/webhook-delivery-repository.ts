@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type {
   ClaimOptions,
   ClaimedDelivery,
   DeliveryAttempt,
   DeliveryFilter,
   DeliveryOutcome,
+  FinishedAttempt,
   Page,
   PageRequest,
   WebhookDelivery,
@@ -16,6 +17,19 @@ import { newId } from './ids.js';
 import { decodeCursor, toPage } from './paging.js';
 import type { Database, WebhookAttemptsTable, WebhookDeliveriesTable } from './schema.js';
 import { toSecrets } from './webhook-endpoint-repository.js';
+
+interface ClaimRow {
+  id: string;
+  attempts: number;
+  event_id: string;
+  event_type: string;
+  tenant_id: string;
+  body: string;
+  endpoint_id: string;
+  url: string;
+  secrets: { ciphertext: string; expires_at: string | null }[] | string;
+  failing_since: Date | string | null;
+}
 
 /** Rows per insert statement when an event fans out to many endpoints. */
 const INSERT_CHUNK = 1_000;
@@ -99,81 +113,114 @@ export class SqlWebhookDeliveryRepository implements WebhookDeliveryRepository {
     });
   }
 
+  /**
+   * One statement: lock due rows no other instance holds (SKIP LOCKED), keep at most what each endpoint has room for,
+   * lease them, and return them with their event body and endpoint.
+   */
   async claim(now: Date, options: ClaimOptions): Promise<ClaimedDelivery[]> {
-    const claimed = await atomically(this.db, async (db) => {
-      let query = db
-        .selectFrom('webhook_deliveries')
-        .select(['id', 'endpoint_id'])
-        .where('status', '=', 'pending')
-        .where('next_attempt_at', '<=', now);
-      if (options.full.length > 0) query = query.where('endpoint_id', 'not in', [...options.full]);
-      const candidates = await query.orderBy('next_attempt_at').limit(options.limit).forUpdate().skipLocked().execute();
-      const taken = new Map<string, number>();
-      const chosen = candidates.filter((c) => {
-        const n = taken.get(c.endpoint_id) ?? 0;
-        if (n >= options.room(c.endpoint_id)) return false;
-        taken.set(c.endpoint_id, n + 1);
-        return true;
-      });
-      if (chosen.length === 0) return undefined;
-      const lease = randomUUID();
-      // The lease is the next attempt time: if this instance dies mid-attempt, the delivery is due again when it ends.
-      await db
-        .updateTable('webhook_deliveries')
-        .set((eb) => ({ attempts: eb('attempts', '+', 1), lease, next_attempt_at: new Date(now.getTime() + options.leaseMs), updated_at: now }))
-        .where('id', 'in', chosen.map((c) => c.id))
-        .execute();
-      return { lease, ids: chosen.map((c) => c.id) };
-    });
-    if (!claimed) return [];
-    const rows = await this.db
-      .selectFrom('webhook_deliveries as d')
-      .innerJoin('outbox_events as e', 'e.id', 'd.event_id')
-      .innerJoin('webhook_endpoints as w', 'w.id', 'd.endpoint_id')
-      .select(['d.id', 'd.attempts', 'd.event_id', 'd.event_type', 'd.tenant_id', 'e.body', 'w.id as endpoint_id', 'w.url', 'w.secrets', 'w.failing_since'])
-      .where('d.id', 'in', claimed.ids)
-      .where('d.lease', '=', claimed.lease)
-      .execute();
-    return rows.map((r) => ({
+    const lease = randomUUID();
+    const busy = JSON.stringify(Object.fromEntries(options.inFlight));
+    // The lease is the next attempt time: if this instance dies mid-attempt, the delivery is due again when it ends.
+    const leaseEnd = new Date(now.getTime() + options.leaseMs);
+    const rows = await sql<ClaimRow>`with busy as (
+        select key as endpoint_id, value::int as n from jsonb_each_text(${busy}::jsonb)
+      ), locked as (
+        select id, endpoint_id, next_attempt_at from webhook_deliveries
+        where status = 'pending' and next_attempt_at <= ${now}
+          and endpoint_id not in (select endpoint_id from busy where n >= ${options.endpointCap})
+        order by next_attempt_at
+        limit ${options.limit}
+        for update skip locked
+      ), ranked as (
+        select id, endpoint_id, row_number() over (partition by endpoint_id order by next_attempt_at) as rank from locked
+      ), chosen as (
+        select r.id from ranked r left join busy b on b.endpoint_id = r.endpoint_id
+        where r.rank <= ${options.endpointCap} - coalesce(b.n, 0)
+      )
+      update webhook_deliveries d
+      set attempts = d.attempts + 1, lease = ${lease}, next_attempt_at = ${leaseEnd}, updated_at = ${now}
+      from outbox_events e, webhook_endpoints w
+      where d.id in (select id from chosen) and e.id = d.event_id and w.id = d.endpoint_id
+      returning d.id, d.attempts, d.event_id, d.event_type, d.tenant_id, e.body, w.id as endpoint_id, w.url, w.secrets, w.failing_since`.execute(this.db);
+    return rows.rows.map((r) => ({
       id: r.id,
-      lease: claimed.lease,
+      lease,
       attempt: r.attempts,
       event_id: r.event_id,
       event_type: r.event_type,
       tenant_id: r.tenant_id,
       body: r.body,
-      endpoint: { id: r.endpoint_id, url: r.url, secrets: toSecrets(r.secrets), failing_since: r.failing_since ? new Date(r.failing_since) : null },
+      endpoint: {
+        id: r.endpoint_id,
+        url: r.url,
+        secrets: toSecrets(typeof r.secrets === 'string' ? JSON.parse(r.secrets) : r.secrets),
+        failing_since: r.failing_since ? new Date(r.failing_since) : null,
+      },
     }));
   }
 
-  finish(claim: ClaimedDelivery, attempt: DeliveryAttempt, outcome: DeliveryOutcome): Promise<boolean> {
-    const done = new Date(attempt.at.getTime() + attempt.latency_ms);
-    return atomically(this.db, async (db) => {
-      const updated = await db
-        .updateTable('webhook_deliveries')
-        .set({
-          lease: null,
+  async finish(claim: ClaimedDelivery, attempt: DeliveryAttempt, outcome: DeliveryOutcome): Promise<boolean> {
+    return (await this.finishMany([{ claim, attempt, outcome }]))[0]!;
+  }
+
+  /**
+   * One statement for a batch of finished attempts: each delivery updated if its lease still holds, its attempt logged,
+   * and each endpoint's failure streak started or ended (a success anywhere in the batch ends it).
+   */
+  async finishMany(items: readonly FinishedAttempt[]): Promise<boolean[]> {
+    if (items.length === 0) return [];
+    const rows = JSON.stringify(
+      items.map(({ claim, attempt, outcome }) => {
+        const done = new Date(attempt.at.getTime() + attempt.latency_ms).toISOString();
+        return {
+          id: claim.id,
+          lease: claim.lease,
           status: outcome.state === 'retry' ? 'pending' : outcome.state,
-          next_attempt_at: outcome.state === 'retry' ? outcome.at : done,
-          last_status_code: attempt.status_code,
-          last_error: attempt.error,
-          updated_at: done,
-          finished_at: outcome.state === 'retry' ? null : done,
-        })
-        .where('id', '=', claim.id)
-        .where('lease', '=', claim.lease)
-        .executeTakeFirst();
-      if (updated.numUpdatedRows === 0n) return false;
-      await db.insertInto('webhook_attempts').values({ delivery_id: claim.id, ...attempt }).execute();
-      const succeeded = outcome.state === 'succeeded';
-      await db
-        .updateTable('webhook_endpoints')
-        .set((eb) => ({ failing_since: succeeded ? null : eb.fn.coalesce('failing_since', eb.val(attempt.at)) }))
-        .where('id', '=', claim.endpoint.id)
-        .where((eb) => (succeeded ? eb('failing_since', 'is not', null) : eb('failing_since', 'is', null)))
-        .execute();
-      return true;
-    });
+          next_at: outcome.state === 'retry' ? outcome.at.toISOString() : done,
+          finished: outcome.state === 'retry' ? null : done,
+          done,
+          attempt: attempt.attempt,
+          at: attempt.at.toISOString(),
+          code: attempt.status_code,
+          err: attempt.error,
+          latency: attempt.latency_ms,
+          snippet: attempt.response_snippet,
+        };
+      }),
+    );
+    const health = new Map<string, { ok: boolean; at: string }>();
+    for (const { claim, attempt, outcome } of items) {
+      const seen = health.get(claim.endpoint.id);
+      const ok = outcome.state === 'succeeded' || seen?.ok === true;
+      const at = seen && seen.at < attempt.at.toISOString() ? seen.at : attempt.at.toISOString();
+      health.set(claim.endpoint.id, { ok, at });
+    }
+    const endpoints = JSON.stringify([...health].map(([id, h]) => ({ id, ok: h.ok, at: h.at })));
+    const result = await sql<{ id: string }>`with v as (
+        select * from jsonb_to_recordset(${rows}::jsonb) as v(id text, lease text, status text, next_at timestamptz,
+          finished timestamptz, done timestamptz, attempt int, at timestamptz, code int, err text, latency int, snippet text)
+        limit ${items.length}
+      ), updated as (
+        update webhook_deliveries d
+        set lease = null, status = v.status, next_attempt_at = v.next_at, last_status_code = v.code, last_error = v.err,
+          updated_at = v.done, finished_at = v.finished
+        from v where d.id = v.id and d.lease = v.lease
+        returning d.id
+      ), logged as (
+        insert into webhook_attempts (delivery_id, attempt, at, status_code, error, latency_ms, response_snippet)
+        select v.id, v.attempt, v.at, v.code, v.err, v.latency, v.snippet from v where v.id in (select id from updated)
+      ), health as (
+        select * from jsonb_to_recordset(${endpoints}::jsonb) as h(id text, ok boolean, at timestamptz) limit ${health.size}
+      ), healthy as (
+        update webhook_endpoints w set failing_since = null
+        from health h where w.id = h.id and h.ok and w.failing_since is not null
+      ), failing as (
+        update webhook_endpoints w set failing_since = h.at
+        from health h where w.id = h.id and not h.ok and w.failing_since is null
+      )
+      select id from updated`.execute(this.db);
+    const kept = new Set(result.rows.map((r) => r.id));
+    return items.map((i) => kept.has(i.claim.id));
   }
 
   async releaseLeases(now: Date): Promise<number> {

@@ -1,10 +1,15 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { ClaimedDelivery, DeliveryAttempt, WebhookDeliveryRepository } from '../../repositories/types.js';
+import type { ClaimedDelivery, DeliveryAttempt, FinishedAttempt, WebhookDeliveryRepository } from '../../repositories/types.js';
 import type { EventBus } from '../events/event-bus.js';
 import { decide } from './retry-schedule.js';
 import { signatureHeader } from './webhook-signature.js';
 import type { WebhookSecretBox } from './webhook-secrets.js';
 import type { WebhookSender } from './webhook-sender.js';
+
+/** A burst of this many events changes the tables enough that the planner needs to know (embedded store). */
+const STATISTICS_AFTER = 1_000;
+/** Finished attempts recorded per statement. */
+const RECORD_BATCH = 200;
 
 export interface DispatcherSettings {
   /** Deliveries in flight from this instance at once. */
@@ -26,6 +31,8 @@ export interface DispatcherDeps {
   box: WebhookSecretBox;
   clock: () => Date;
   log: FastifyBaseLogger;
+  /** After a large fan-out: the embedded store's planner statistics are refreshed (PostgreSQL does this itself). */
+  refreshStatistics: () => Promise<void>;
 }
 
 /**
@@ -41,6 +48,9 @@ export class WebhookDispatcher {
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private made = 0;
+  private readonly finished: { item: FinishedAttempt; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private recording = false;
 
   constructor(
     private readonly deps: DispatcherDeps,
@@ -84,6 +94,11 @@ export class WebhookDispatcher {
     }
   }
 
+  /** Attempts this instance made (sent, whatever the answer). */
+  get attempts(): number {
+    return this.made;
+  }
+
   get inFlight(): number {
     return this.running.size;
   }
@@ -95,13 +110,13 @@ export class WebhookDispatcher {
       work += taken;
       if (taken < this.settings.fanOutBatch) break;
     }
+    if (work >= STATISTICS_AFTER) await this.deps.refreshStatistics();
     while (!this.closed && this.running.size < this.settings.maxConcurrency) {
-      const full = [...this.perEndpoint].filter(([, n]) => n >= this.settings.endpointConcurrency).map(([id]) => id);
       const claims = await this.deps.repo.claim(this.deps.clock(), {
         limit: this.settings.maxConcurrency - this.running.size,
         leaseMs: this.settings.leaseMs,
-        full,
-        room: (id) => this.settings.endpointConcurrency - (this.perEndpoint.get(id) ?? 0),
+        endpointCap: this.settings.endpointConcurrency,
+        inFlight: this.perEndpoint,
       });
       if (claims.length === 0) break;
       work += claims.length;
@@ -134,6 +149,7 @@ export class WebhookDispatcher {
       'webhook-timestamp': String(timestamp),
       'webhook-signature': signatureHeader(secrets, claim.event_id, timestamp, claim.body),
     };
+    this.made++;
     const result = await this.deps.sender.send(claim.endpoint.url, headers, claim.body, this.deps.clock);
     const verdict = decide(claim.attempt, { statusCode: result.status_code, retryAfterMs: result.retryAfterMs }, at, claim.endpoint.failing_since);
     const attempt: DeliveryAttempt = {
@@ -146,7 +162,7 @@ export class WebhookDispatcher {
     };
     const reason = verdict.disable;
     if (!reason) {
-      await this.deps.repo.finish(claim, attempt, verdict.outcome);
+      await this.record({ claim, attempt, outcome: verdict.outcome });
       return;
     }
     // The dead letter, the endpoint turned off and the tenant's notice are one change.
@@ -156,6 +172,28 @@ export class WebhookDispatcher {
       if (disabled) emit('webhook.endpoint_disabled', claim.tenant_id, { endpoint_id: disabled.id, url: disabled.url, reason });
     });
     this.deps.log.warn({ endpoint: claim.endpoint.id, tenant: claim.tenant_id, reason }, 'webhook endpoint disabled');
+  }
+
+  /** Attempts finishing together are recorded in one round trip; each caller waits for its own to be stored. */
+  private record(item: FinishedAttempt): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.finished.push({ item, resolve, reject });
+      if (!this.recording) void this.recordFinished();
+    });
+  }
+
+  private async recordFinished(): Promise<void> {
+    this.recording = true;
+    while (this.finished.length > 0) {
+      const batch = this.finished.splice(0, RECORD_BATCH);
+      try {
+        await this.deps.repo.finishMany(batch.map((b) => b.item));
+        for (const b of batch) b.resolve();
+      } catch (err) {
+        for (const b of batch) b.reject(err);
+      }
+    }
+    this.recording = false;
   }
 
   /** Stops claiming; attempts in flight finish (each is bounded by the sender's timeout). */

@@ -4,6 +4,7 @@ import { newNonce } from '../../src/client/signing.js';
 import { POSTGRES_URL, postgresAvailable, postgresDatabase } from '../helpers/databases.js';
 import { REDIS_URL, redisAvailable } from '../helpers/redis.js';
 import { signedInject } from '../helpers/signed.js';
+import { startReceiver } from '../helpers/webhook-receiver.js';
 import { createTenantWithKey, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 const available = (await postgresAvailable()) && (await redisAvailable());
@@ -15,8 +16,10 @@ describe.skipIf(!available)('two instances sharing PostgreSQL and Redis', () => 
   let b: TestApp;
 
   beforeAll(async () => {
-    a = await startTestApp({ env: { REDIS_URL }, overrides: { repos: await db.open() } });
-    b = await startTestApp({ env: { REDIS_URL }, overrides: { repos: await db.open() } });
+    const env = { REDIS_URL, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' };
+    const file = { webhooks: { poll_ms: 50 } };
+    a = await startTestApp({ env, file, overrides: { repos: await db.open() } });
+    b = await startTestApp({ env, file, overrides: { repos: await db.open() } });
   });
   afterAll(async () => {
     await Promise.all([a?.close(), b?.close()]);
@@ -85,5 +88,33 @@ describe.skipIf(!available)('two instances sharing PostgreSQL and Redis', () => 
     }
     const after = (await b.app.inject({ method: 'GET', url: '/admin/audit/verify', headers: admin(b) })).json();
     expect(after).toEqual({ ok: false, checked: 2, first_broken_seq: 3 });
+  });
+
+  it('share webhook deliveries: every event delivered once, never the same one twice at once', async () => {
+    const receiver = await startReceiver();
+    try {
+      receiver.answer = () => ({ status: 200, delayMs: 20 });
+      const k = await createTenantWithKey(a, { name: 'Hooks' });
+      const created = await a.app.inject({
+        method: 'POST',
+        url: `/admin/tenants/${k.tenantId}/webhooks`,
+        headers: { authorization: `Bearer ${a.adminKey}` },
+        payload: { url: `${receiver.url}/shared`, events: ['quota.exceeded'] },
+      });
+      a.secrets.push(created.json().secret);
+      const before = { a: a.deps.webhookDispatcher.attempts, b: b.deps.webhookDispatcher.attempts };
+      const events = 300;
+      for (let i = 0; i < events; i++) a.deps.events.emit('quota.exceeded', k.tenantId, { quota: 'requests_per_day', n: i });
+      const deadline = Date.now() + 30_000;
+      while (new Set(receiver.received.map((r) => r.id)).size < events && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await Promise.all([a.deps.webhookDispatcher.drain(), b.deps.webhookDispatcher.drain()]);
+      expect(new Set(receiver.received.map((r) => r.id)).size).toBe(events);
+      expect(receiver.received).toHaveLength(events);
+      expect(receiver.maxConcurrentPerId).toBe(1);
+      expect(a.deps.webhookDispatcher.attempts - before.a).toBeGreaterThan(0);
+      expect(b.deps.webhookDispatcher.attempts - before.b).toBeGreaterThan(0);
+    } finally {
+      await receiver.close();
+    }
   });
 });
