@@ -193,6 +193,63 @@ export function repositoryContract(database: () => TestDatabase): void {
       expect((await repos.usage.summarize(t, march, 'key')).map((r) => r.requests)).toEqual([2]);
     });
 
+    it('outbox to deliveries: fan-out by tenant and type (gateway-wide events to every subscriber), leases, finish, redelivery, prune', async () => {
+      const now = at('2026-05-01T00:00:00Z');
+      const t1 = (await repos.tenants.create({ name: 'Hooks 1' })).id;
+      const t2 = (await repos.tenants.create({ name: 'Hooks 2' })).id;
+      const endpoint = (id: string, tenant: string, events: string[]) =>
+        repos.webhookEndpoints.create({ id, tenant_id: tenant, url: `https://hooks.example.com/${id}`, description: null, events, secrets: [{ ciphertext: 'sealed', expires_at: null }], created_at: now });
+      await endpoint('ep_00000000000000000000001', t1, ['key.created', 'provider.circuit_opened']);
+      await endpoint('ep_00000000000000000000002', t2, ['provider.circuit_opened']);
+      expect(await repos.webhookEndpoints.subscribedTypes(t1)).toEqual(expect.arrayContaining(['key.created', 'provider.circuit_opened']));
+      const msg = (n: number, tenant: string | null, type: string) => ({ id: `msg_${String(n).padStart(22, '0')}`, tenant_id: tenant, type, body: `{"n":${n}}`, created_at: now });
+      // Written in a transaction that fails: nothing stays.
+      await expect(repos.transaction(async (tx) => {
+        await tx.outbox.append([msg(0, t1, 'key.created')]);
+        throw new Error('roll back');
+      })).rejects.toThrow('roll back');
+      await repos.outbox.append([msg(1, t1, 'key.created'), msg(2, t2, 'key.created'), msg(3, null, 'provider.circuit_opened')]);
+      await repos.outbox.append([msg(1, t1, 'key.created')]); // a retried batch is harmless
+      expect(await repos.webhookDeliveries.fanOut(now, 100)).toBe(3);
+      expect(await repos.webhookDeliveries.fanOut(now, 100)).toBe(0);
+      const inFlight = new Map<string, number>();
+      const first = await repos.webhookDeliveries.claim(now, { limit: 10, leaseMs: 60_000, endpointCap: 1, inFlight });
+      // One per endpoint at a time: t1's endpoint has two due, only one is handed out.
+      expect(first.map((c) => c.endpoint.id).sort()).toEqual(['ep_00000000000000000000001', 'ep_00000000000000000000002']);
+      expect(first.every((c) => c.attempt === 1 && c.body.startsWith('{"n":'))).toBe(true);
+      const again = await repos.webhookDeliveries.claim(now, { limit: 10, leaseMs: 60_000, endpointCap: 2, inFlight: new Map([['ep_00000000000000000000001', 1]]) });
+      expect(again).toHaveLength(1);
+      expect(await repos.webhookDeliveries.claim(now, { limit: 10, leaseMs: 60_000, endpointCap: 8, inFlight })).toHaveLength(0);
+      const attempt = { attempt: 1, at: now, status_code: 500, error: null, latency_ms: 12, response_snippet: 'oops' };
+      const retryAt = at('2026-05-01T00:00:05Z');
+      const recorded = await repos.webhookDeliveries.finishMany([
+        { claim: first[0]!, attempt, outcome: { state: 'retry', at: retryAt } },
+        { claim: { ...first[1]!, lease: 'stolen' }, attempt, outcome: { state: 'succeeded' } },
+      ]);
+      expect(recorded).toEqual([true, false]);
+      const retried = await repos.webhookDeliveries.get(first[0]!.id);
+      expect(retried).toMatchObject({ status: 'pending', attempts: 1, last_status_code: 500, next_attempt_at: retryAt });
+      expect(retried!.attempt_log).toEqual([attempt]);
+      expect((await repos.webhookEndpoints.get(first[0]!.tenant_id, first[0]!.endpoint.id))!.failing_since).toEqual(now);
+      expect(await repos.webhookDeliveries.releaseLeases(now)).toBe(2);
+      const due = await repos.webhookDeliveries.claim(retryAt, { limit: 10, leaseMs: 60_000, endpointCap: 8, inFlight });
+      expect(due).toHaveLength(3);
+      for (const claim of due) await repos.webhookDeliveries.finish(claim, { ...attempt, at: retryAt, status_code: claim.tenant_id === t1 ? 200 : 410 }, claim.tenant_id === t1 ? { state: 'succeeded' } : { state: 'dead' });
+      expect((await repos.webhookEndpoints.get(t1, 'ep_00000000000000000000001'))!.failing_since).toBeNull();
+      const dead = await repos.webhookDeliveries.list({ status: 'dead' }, { limit: 10 });
+      expect(dead.data.map((d) => d.tenant_id)).toEqual([t2]);
+      expect(await repos.webhookDeliveries.redeliverDead({ since: now, tenant_id: t2 }, retryAt)).toBe(1);
+      expect((await repos.webhookDeliveries.get(dead.data[0]!.id))).toMatchObject({ status: 'pending', attempts: 0, finished_at: null });
+      expect(await repos.webhookEndpoints.disable('ep_00000000000000000000002', 'gone', retryAt)).toMatchObject({ enabled: false, disabled_reason: 'gone' });
+      expect((await repos.webhookDeliveries.get(dead.data[0]!.id))!.status).toBe('dead');
+      const page = await repos.webhookDeliveries.list({ tenant_id: t1 }, { limit: 2 });
+      expect(page.data).toHaveLength(2);
+      expect(page.data[0]!.id > page.data[1]!.id).toBe(true); // newest first
+      expect(await repos.webhookDeliveries.prune(at('2026-06-01T00:00:00Z'))).toBe(3);
+      expect(await repos.webhookDeliveries.list({}, { limit: 10 })).toEqual({ data: [], next_cursor: null });
+      expect(await repos.webhookEndpoints.remove(t1, 'ep_00000000000000000000001')).toBe(true);
+    });
+
     it('answers ping', async () => {
       await expect(repos.ping()).resolves.toBeUndefined();
     });
