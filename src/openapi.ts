@@ -1,5 +1,6 @@
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import { ERROR_CATALOGUE } from './errors.js';
+import { openApiWebhooks } from './events/event-catalogue.js';
 
 const errorTable = Object.entries(ERROR_CATALOGUE)
   .map(([code, { status }]) => `| ${status} | \`${code}\` |`)
@@ -31,7 +32,13 @@ export function openApiOptions(): FastifyDynamicSwaggerOptions {
         { name: 'admin', description: 'Tenants, keys, IP rules and the audit log (admin keys; each route lists the roles it admits)' },
         { name: 'billing', description: 'Usage from the ledger' },
         { name: 'operations', description: 'Health' },
+        {
+          name: 'webhooks',
+          description:
+            'Endpoints that receive events (Standard Webhooks v1 signatures), the delivery log and redelivery. The events and their payloads are under `webhooks`.',
+        },
       ],
+      webhooks: openApiWebhooks() as never,
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'gwk_… (tenant) or gwa_… (admin) key' },

@@ -1,5 +1,8 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Value } from 'typebox/value';
+import { EVENT_CATALOGUE } from '../../src/events/event-catalogue.js';
+import type { EventType } from '../../src/events/event-bus.js';
 import { RETRY_DELAYS_MS } from '../../src/webhooks/retry-schedule.js';
 import { systemResolver, type Resolver } from '../../src/webhooks/webhook-destination.js';
 import { createTenantWithKey, startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -56,6 +59,14 @@ const deliveries = async (query: string) =>
     attempt_log: { status_code: number | null; error: string | null }[];
   }[];
 
+/** A received body matches what the OpenAPI description documents for its type. */
+function expectDocumented(body: string): Record<string, unknown> {
+  const event = JSON.parse(body) as { type: EventType; timestamp: string; data: unknown };
+  expect(Value.Errors(EVENT_CATALOGUE[event.type].data, event.data), `${event.type} data as documented`).toEqual([]);
+  expect(Number.isNaN(Date.parse(event.timestamp))).toBe(false);
+  return event;
+}
+
 /** Moves the fake clock past the longest jittered wait before attempt n + 1. */
 const pastRetry = (n: number) => {
   nowMs += RETRY_DELAYS_MS[n]! * 1.2 + 1_000;
@@ -73,6 +84,7 @@ describe('webhook delivery', () => {
     const payload = new Webhook(endpoint.secret).verify(got!.body, got!.headers as Record<string, string>) as Record<string, unknown>;
     expect(payload).toMatchObject({ type: 'key.created', data: { name: 'another', kind: 'tenant' } });
     expect(Object.keys(payload)).toEqual(['type', 'timestamp', 'data']);
+    expectDocumented(got!.body);
     expect(got!.body).not.toContain(key);
     expect(() => new Webhook(`whsec_${Buffer.alloc(32, 1).toString('base64')}`).verify(got!.body, got!.headers as Record<string, string>)).toThrow();
   });
@@ -154,7 +166,7 @@ describe('webhook delivery', () => {
     expect(state.json()).toMatchObject({ enabled: false, disabled_reason: 'gone' });
     const [delivery] = await deliveries(`endpoint_id=${endpoint.id}`);
     expect(delivery!.status).toBe('dead');
-    expect(JSON.parse(at('/gone-watch')[0]!.body)).toMatchObject({ type: 'webhook.endpoint_disabled', data: { endpoint_id: endpoint.id, reason: 'gone' } });
+    expect(expectDocumented(at('/gone-watch')[0]!.body)).toMatchObject({ type: 'webhook.endpoint_disabled', data: { endpoint_id: endpoint.id, reason: 'gone' } });
     const again = await t.app.inject({ method: 'POST', url: `/admin/webhooks/deliveries/${delivery!.id}/redeliver`, headers: admin() });
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('CONFLICT');
@@ -267,7 +279,7 @@ describe('webhook endpoints', () => {
     await t.deps.outbox.flush();
     await drain();
     const [event] = at('/self');
-    expect(JSON.parse(event!.body)).toMatchObject({ type: 'task.completed', data: { request_id: answered.json().meta.request_id, task: 'sentiment' } });
+    expect(expectDocumented(event!.body)).toMatchObject({ type: 'task.completed', data: { request_id: answered.json().meta.request_id, task: 'sentiment' } });
     await t.app.inject({ method: 'POST', url: '/v1/sentiment', headers: unscoped.auth, payload: { text: 'lovely' } });
     await t.deps.outbox.flush();
     await drain();
