@@ -165,7 +165,8 @@ async function main(): Promise<void> {
     const rateNote = Number.isNaN(addedMs) ? '' : `Added mean service time of rate limit + quota (1 connection, Redis): ${addedMs.toFixed(3)} ms per request`;
     const l1 = await l1HitCost();
     const { modelFigures } = await import('./models.js');
-    const note = [rateNote, l1, ...modelFigures(), ingestNote, ...recommenderFigures()].filter(Boolean).join('\n');
+    const { webhookFigures } = await import('./webhooks.js');
+    const note = [rateNote, l1, ...modelFigures(), ingestNote, ...recommenderFigures(), ...(await webhookFigures())].filter(Boolean).join('\n');
     process.stdout.write(`\n${table}\n\n${note}\n\n`);
     mkdirSync(join(root, 'bench/results'), { recursive: true });
     const stamp = new Date().toISOString();
