@@ -3,8 +3,8 @@ import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from './migrations.js';
 import { PGliteDialect } from './pglite-dialect.js';
-import type { PGliteLike } from './pglite-protocol.js';
 import { PGliteThread } from './pglite-thread.js';
+import { freshInMemoryPGlite } from './pglite-template.js';
 import type { Database } from './schema.js';
 
 export interface DatabaseOptions {
@@ -49,13 +49,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<SqlDatabas
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: 'postgres' };
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const lite = options.thread ?? options.dataDir !== undefined ? new PGliteThread(options.dataDir) : await inProcessPGlite();
+  const lite = options.thread ?? options.dataDir !== undefined ? new PGliteThread(options.dataDir) : await freshInMemoryPGlite();
   return { db: new Kysely<Database>({ dialect: new PGliteDialect(lite) }), kind: 'pglite' };
-}
-
-async function inProcessPGlite(): Promise<PGliteLike> {
-  const { PGlite } = await import('@electric-sql/pglite');
-  return new PGlite();
 }
 
 /** Brings the schema up to date; runs at every boot, and is a no-op when nothing is new. */
