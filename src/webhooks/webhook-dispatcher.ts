@@ -48,6 +48,8 @@ export class WebhookDispatcher {
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Whether the outbox may hold events not yet turned into deliveries. */
+  private outboxDirty = true;
   private made = 0;
   private readonly finished: { item: FinishedAttempt; resolve: () => void; reject: (err: unknown) => void }[] = [];
   private recording = false;
@@ -62,8 +64,12 @@ export class WebhookDispatcher {
     this.wake();
   }
 
-  /** Something new may be due (an event was stored, an attempt finished): look soon, once. */
-  wake(): void {
+  /**
+   * Something new may be due: look soon, once. `outboxChanged` (events stored, the poll timer) also turns new outbox
+   * events into deliveries; a finished attempt only frees a slot, so its pass skips that query.
+   */
+  wake(outboxChanged = true): void {
+    if (outboxChanged) this.outboxDirty = true;
     if (this.closed) return;
     if (this.pumping) {
       this.again = true;
@@ -78,7 +84,7 @@ export class WebhookDispatcher {
         this.pumping = undefined;
         if (this.again) {
           this.again = false;
-          this.wake();
+          this.wake(false);
         }
       });
   }
@@ -87,6 +93,7 @@ export class WebhookDispatcher {
   async drain(): Promise<void> {
     for (;;) {
       while (this.pumping) await this.pumping;
+      this.outboxDirty = true;
       const work = await this.pump();
       await Promise.all(this.running);
       // A pass woken meanwhile may have claimed what this one did not see.
@@ -105,10 +112,14 @@ export class WebhookDispatcher {
 
   private async pump(): Promise<number> {
     let work = 0;
-    for (;;) {
-      const taken = await this.deps.repo.fanOut(this.deps.clock(), this.settings.fanOutBatch);
+    while (this.outboxDirty) {
+      this.outboxDirty = false;
+      const taken = await this.deps.repo.fanOut(this.deps.clock(), this.settings.fanOutBatch).catch((err: unknown) => {
+        this.outboxDirty = true;
+        throw err;
+      });
       work += taken;
-      if (taken < this.settings.fanOutBatch) break;
+      if (taken === this.settings.fanOutBatch) this.outboxDirty = true;
     }
     if (work >= STATISTICS_AFTER) await this.deps.refreshStatistics();
     while (!this.closed && this.running.size < this.settings.maxConcurrency) {
@@ -135,7 +146,7 @@ export class WebhookDispatcher {
         if (left === 0) this.perEndpoint.delete(endpoint);
         else this.perEndpoint.set(endpoint, left);
         this.running.delete(run);
-        this.wake();
+        this.wake(false);
       });
     this.running.add(run);
   }
