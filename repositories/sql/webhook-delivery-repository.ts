@@ -27,7 +27,7 @@ interface ClaimRow {
   body: string;
   endpoint_id: string;
   url: string;
-  secrets: { ciphertext: string; expires_at: string | null }[] | string;
+  secrets: { ciphertext: string; expires_at: string | null }[];
   failing_since: Date | string | null;
 }
 
@@ -83,7 +83,8 @@ export class SqlWebhookDeliveryRepository implements WebhookDeliveryRepository {
       const tenants = [...new Set(events.flatMap((e) => (e.tenant_id ? [e.tenant_id] : [])))];
       const broadcast = events.some((e) => e.tenant_id === null);
       let query = db.selectFrom('webhook_endpoints').select(['id', 'tenant_id', 'events']).where('enabled', '=', true);
-      if (!broadcast) query = query.where('tenant_id', 'in', tenants.length > 0 ? tenants : ['']);
+      // Without a gateway-wide event every event has a tenant, so the list is never empty.
+      if (!broadcast) query = query.where('tenant_id', 'in', tenants);
       const endpoints = await query.execute();
       const rows = events.flatMap((event) =>
         endpoints
@@ -153,7 +154,7 @@ export class SqlWebhookDeliveryRepository implements WebhookDeliveryRepository {
       endpoint: {
         id: r.endpoint_id,
         url: r.url,
-        secrets: toSecrets(typeof r.secrets === 'string' ? JSON.parse(r.secrets) : r.secrets),
+        secrets: toSecrets(r.secrets),
         failing_since: r.failing_since ? new Date(r.failing_since) : null,
       },
     }));

@@ -88,7 +88,6 @@ export class EventBus {
   async transaction<T>(work: (tx: TransactionRepositories, emit: Emit) => Promise<T>): Promise<T> {
     const events: DomainEvent[] = [];
     const result = await this.options.repos.transaction(async (tx) => {
-      events.length = 0; // a retried transaction starts over
       const value = await work(tx, (type, tenantId, data) => {
         const event = this.create(type, tenantId, data);
         events.push(event);

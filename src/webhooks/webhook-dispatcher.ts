@@ -106,10 +106,6 @@ export class WebhookDispatcher {
     return this.made;
   }
 
-  get inFlight(): number {
-    return this.running.size;
-  }
-
   private async pump(): Promise<number> {
     let work = 0;
     while (this.outboxDirty) {

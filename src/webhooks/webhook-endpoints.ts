@@ -73,7 +73,7 @@ export class WebhookEndpoints {
       .filter((s) => s.expires_at > now);
     const secret = generateWebhookSecret();
     await this.deps.repo.setSecrets(id, [{ ciphertext: await this.deps.box.seal(id, secret), expires_at: null }, ...previous], now);
-    return { endpoint: (await this.deps.repo.get(tenantId, id))!, secret };
+    return { endpoint: { ...endpoint, updated_at: now }, secret };
   }
 
   /** Whether some enabled endpoint of the tenant wants this type (opt-in events are only made when one does). */

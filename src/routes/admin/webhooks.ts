@@ -1,10 +1,10 @@
+import { Type } from 'typebox';
 import type { Deps } from '../../deps.js';
 import { GatewayError } from '../../errors.js';
 import type { App } from '../../http/app-type.js';
 import { AUTH_ERRORS, IdParams, PageQuery, closed, errorResponses, pageOf } from '../common-schemas.js';
 import { registerEndpointRoutes } from '../webhooks/endpoint-routes.js';
 import { Delivery, DeliveryStatus, EventTypeSchema, RedeliverDead } from '../webhooks/webhook-schemas.js';
-import { Type } from 'typebox';
 import { requireTenant } from './require-tenant.js';
 import { ROLES } from './roles.js';
 
