@@ -36,3 +36,21 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   child.kill('SIGTERM');
   await exited;
 }
+
+/** Hard quotas and a rate limit far above anything a bench sends: every request is checked, none refused. */
+export const UNREACHABLE_QUOTA = { requests_per_minute: 100_000_000, requests_per_month: 1_000_000_000, tokens_per_month: 1e12, cost_micros_per_month: 1e12 };
+
+/** The environment of a gateway process under load: an OpenAI-compatible stand-in, quiet logs, a fixed master key. */
+export function benchGatewayEnv(o: { port: number; dataDir: string; adminKey: string; upstreamUrl: string; redisUrl: string; configPath?: string }): Record<string, string> {
+  return {
+    PORT: String(o.port),
+    DATA_DIR: o.dataDir,
+    GATEWAY_ADMIN_KEY: o.adminKey,
+    OPENAI_BASE_URL: o.upstreamUrl,
+    OPENAI_API_KEY: 'bench',
+    REDIS_URL: o.redisUrl,
+    GATEWAY_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
+    LOG_LEVEL: 'warn',
+    ...(o.configPath ? { GATEWAY_CONFIG: o.configPath } : {}),
+  };
+}

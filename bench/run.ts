@@ -7,13 +7,15 @@ import autocannon from 'autocannon';
 import { signRequest } from '../src/client/signing.js';
 import { generateKey } from '../src/keys/api-key.js';
 import { FakeOpenAi } from '../tests/helpers/fake-openai.js';
-import { freePort, startProcess, stopProcess, waitForHttp } from './processes.js';
+import { UNREACHABLE_QUOTA, benchGatewayEnv, freePort, startProcess, stopProcess, waitForHttp } from './processes.js';
 import { ingest, recommenderFigures } from './recommendations.js';
 import { median } from './stats.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** The vendor stand-in's model time per answer (0 = answers at once: the gateway's own overhead at its most visible). */
+const UPSTREAM_LATENCY_MS = Number(process.env.BENCH_UPSTREAM_LATENCY_MS ?? 0);
 const root = new URL('..', import.meta.url).pathname;
 
 interface Sample {
@@ -59,6 +61,7 @@ async function main(): Promise<void> {
   execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
 
   const upstream = new FakeOpenAi();
+  upstream.latencyMs = UPSTREAM_LATENCY_MS;
   const upstreamUrl = await upstream.start();
   // A second vendor that fails 30 % of its calls: retries, breakers and failover under load.
   const flaky = new FakeOpenAi();
@@ -69,23 +72,20 @@ async function main(): Promise<void> {
   const configPath = join(dataDir, 'gateway.json');
   writeFileSync(configPath, JSON.stringify({ providers: { flaky: { type: 'openai', base_url: flakyUrl, api_key_env: 'OPENAI_API_KEY' } } }));
   const gatewayPort = await freePort();
+  const embeddedPort = await freePort();
   const baselinePort = await freePort();
-  const gateway = startProcess([join(root, 'dist/src/server.js')], {
-    PORT: String(gatewayPort),
-    DATA_DIR: dataDir,
-    GATEWAY_ADMIN_KEY: adminKey,
-    OPENAI_BASE_URL: upstreamUrl,
-    OPENAI_API_KEY: 'bench',
-    GATEWAY_CONFIG: configPath,
-    // Rate limits and quotas are decided in Redis; the machine's Redis on loopback unless REDIS_URL says otherwise.
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    GATEWAY_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
-    LOG_LEVEL: 'warn',
-  });
+  const gatewayEnv = (port: number, redisUrl: string, dir: string) =>
+    benchGatewayEnv({ port, dataDir: dir, adminKey, upstreamUrl, redisUrl, configPath });
+  // Rate limits, quotas and nonces decided in Redis (the machine's, on loopback, unless REDIS_URL says otherwise)…
+  const gateway = startProcess([join(root, 'dist/src/server.js')], gatewayEnv(gatewayPort, process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', dataDir));
+  // …and the embedded gateway as `npm start` runs it: no Redis, everything in process.
+  mkdirSync(join(dataDir, 'embedded'));
+  const embedded = startProcess([join(root, 'dist/src/server.js')], gatewayEnv(embeddedPort, '', join(dataDir, 'embedded')));
   const baseline = startProcess(['--import', 'tsx', join(root, 'bench/baseline-forwarder.ts')], { PORT: String(baselinePort), UPSTREAM_URL: upstreamUrl });
   try {
     const gw = `http://127.0.0.1:${gatewayPort}`;
-    await Promise.all([waitForHttp(`${gw}/health/ready`), waitForHttp(`http://127.0.0.1:${baselinePort}/health/live`)]);
+    const emb = `http://127.0.0.1:${embeddedPort}`;
+    await Promise.all([waitForHttp(`${gw}/health/ready`), waitForHttp(`${emb}/health/ready`), waitForHttp(`http://127.0.0.1:${baselinePort}/health/live`)]);
     const admin = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
     const tenant = (await (await fetch(`${gw}/admin/tenants`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'bench' }) })).json()) as { id: string };
     const key = (await (await fetch(`${gw}/admin/tenants/${tenant.id}/keys`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'bench' }) })).json()) as { secret: string };
@@ -98,12 +98,18 @@ async function main(): Promise<void> {
     await fetch(`${gw}/admin/tenants/${limited.id}/quota`, {
       method: 'PUT',
       headers: admin,
-      body: JSON.stringify({ requests_per_minute: 100_000_000, requests_per_month: 1_000_000_000, tokens_per_month: 1e12, cost_micros_per_month: 1e12 }),
+      body: JSON.stringify(UNREACHABLE_QUOTA),
     });
     const limitedKey = (await (await fetch(`${gw}/admin/tenants/${limited.id}/keys`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'bench' }) })).json()) as { secret: string };
     const limitedAuth = { authorization: `Bearer ${limitedKey.secret}` };
     const sign = (payload: string) =>
       signRequest({ method: 'POST', url: `${gw}/v1/sentiment`, body: payload, keyId: signedKey.id, secret: signedKey.secret });
+    const limitedSigned = await signedQuotaKey(gw, admin, limited.id);
+    const signLimited = (payload: string) =>
+      signRequest({ method: 'POST', url: `${gw}/v1/sentiment`, body: payload, keyId: limitedSigned.id, secret: limitedSigned.secret });
+    const embeddedSigned = await signedQuotaKey(emb, admin);
+    const signEmbedded = (payload: string) =>
+      signRequest({ method: 'POST', url: `${emb}/v1/sentiment`, body: payload, keyId: embeddedSigned.id, secret: embeddedSigned.secret });
     const text = 'The delivery was quick and the product works great.';
     process.stderr.write('ingesting 100 000 events through /v1/events…\n');
     const eventsPerSecond = await ingest(`${gw}/v1/events`, auth);
@@ -113,6 +119,9 @@ async function main(): Promise<void> {
       'baseline forwarder → upstream': () => drive(`http://127.0.0.1:${baselinePort}/v1/sentiment`, {}, { text }),
       'gateway bearer → openai upstream (cache bypass)': () => drive(`${gw}/v1/sentiment`, auth, { text, options: { cache: 'bypass' } }),
       'gateway signed → openai upstream (cache bypass)': () => drive(`${gw}/v1/sentiment`, {}, { text, options: { cache: 'bypass' } }, sign),
+      // The issue's yardstick: a B2B client's signed request, admitted by rate limit and hard quotas, missing the cache.
+      'gateway signed + quotas → openai upstream (cache bypass)': () => drive(`${gw}/v1/sentiment`, {}, { text, options: { cache: 'bypass' } }, signLimited),
+      'no Redis: signed + quotas → openai upstream (cache bypass)': () => drive(`${emb}/v1/sentiment`, {}, { text, options: { cache: 'bypass' } }, signEmbedded),
       'gateway bearer → cache hit': () => drive(`${gw}/v1/sentiment`, auth, { text }),
       'gateway bearer → vendor failing 30 % (retry/failover)': () =>
         drive(`${gw}/v1/sentiment`, auth, { text, options: { cache: 'bypass', providers: ['flaky', 'local'] } }),
@@ -170,14 +179,29 @@ async function main(): Promise<void> {
     process.stdout.write(`\n${table}\n\n${note}\n\n`);
     mkdirSync(join(root, 'bench/results'), { recursive: true });
     const stamp = new Date().toISOString();
-    writeFileSync(join(root, 'bench/results/latest.json'), JSON.stringify({ at: stamp, duration_s: DURATION_S, connections: CONNECTIONS, rounds: ROUNDS, rows }, null, 2));
-    writeFileSync(join(root, 'bench/results/latest.md'), `# Bench ${stamp}\n\n${table}\n\n${note}\n`);
+    const setting = { at: stamp, duration_s: DURATION_S, connections: CONNECTIONS, rounds: ROUNDS, upstream_latency_ms: UPSTREAM_LATENCY_MS };
+    writeFileSync(join(root, 'bench/results/latest.json'), JSON.stringify({ ...setting, rows, notes: note.split('\n') }, null, 2));
+    writeFileSync(
+      join(root, 'bench/results/latest.md'),
+      `# Bench ${stamp}\n\n${CONNECTIONS} connections, ${DURATION_S} s × ${ROUNDS} rounds, upstream answers after ${UPSTREAM_LATENCY_MS} ms\n\n${table}\n\n${note}\n`,
+    );
   } finally {
-    await Promise.all([stopProcess(gateway), stopProcess(baseline)]);
+    await Promise.all([stopProcess(gateway), stopProcess(embedded), stopProcess(baseline)]);
     await upstream.close();
     await flaky.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** A signed key on a tenant with a rate limit and hard quotas far above what the bench sends (a new tenant if none given). */
+async function signedQuotaKey(base: string, admin: Record<string, string>, tenantId?: string): Promise<{ id: string; secret: string }> {
+  const post = async (path: string, body: unknown, method = 'POST') =>
+    (await (await fetch(`${base}${path}`, { method, headers: admin, body: JSON.stringify(body) })).json()) as { id: string; secret: string };
+  const id = tenantId ?? (await post('/admin/tenants', { name: 'bench-signed-quota' })).id;
+  if (!tenantId) {
+    await post(`/admin/tenants/${id}/quota`, UNREACHABLE_QUOTA, 'PUT');
+  }
+  return post(`/admin/tenants/${id}/keys`, { name: 'bench-signed', mode: 'signed' });
 }
 
 /** In-process: the cost of one L1 cache hit (key hashing, LRU lookup, JSON parse), no HTTP around it. */

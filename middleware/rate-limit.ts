@@ -27,7 +27,7 @@ export function rateLimitHeaders(d: RateDecision): Record<string, string> {
  * onRequest hook for /v1, after authentication: every configured rule for the key and its tenant is decided in one
  * atomic step; a refused request is not counted and gets 429 RATE_LIMITED with Retry-After.
  */
-export function rateLimit(config: RateLimitConfig, store: RateLimitStore) {
+export function rateLimit(config: RateLimitConfig, store: RateLimitStore, onRefused: () => void = () => {}) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const principal = request.principal;
     if (principal?.kind !== 'tenant') return;
@@ -36,6 +36,7 @@ export function rateLimit(config: RateLimitConfig, store: RateLimitStore) {
     const decision = await store.consume(principal.tenant.id, rules);
     const headers = rateLimitHeaders(decision);
     if (!decision.allowed) {
+      onRefused();
       throw new GatewayError('RATE_LIMITED', `Rate limit of ${decision.limit} exceeded; retry later.`, {
         headers: { ...headers, 'retry-after': String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))) },
         details: { limit: decision.limit, retry_after_ms: decision.retryAfterMs },

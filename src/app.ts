@@ -23,6 +23,8 @@ import { registerKeyRoutes } from './routes/admin/keys.js';
 import { registerTenantRoutes } from './routes/admin/tenants.js';
 import { ErrorResponse } from './routes/common-schemas.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerMetricsRoute } from './routes/metrics.js';
+import { recordRequestMetrics } from './observability/request-metrics.js';
 import { registerEventRoutes } from './routes/v1/events.js';
 import { registerFeedbackRoutes } from './routes/v1/feedback.js';
 import { registerItemRoutes } from './routes/v1/items.js';
@@ -69,6 +71,7 @@ export async function buildApp(deps: Deps, logger: FastifyBaseLogger): Promise<A
   app.decorateRequest('principal', null);
   app.decorateRequest('pendingSignature', null);
   app.decorateRequest('auditTarget', null);
+  app.decorateRequest('errorCode', null);
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser(
     'application/json',
@@ -77,9 +80,17 @@ export async function buildApp(deps: Deps, logger: FastifyBaseLogger): Promise<A
   );
   // First of all hooks: refused addresses learn nothing else.
   app.addHook('onRequest', globalIpFilter(deps.ipRules));
+  // Once closing, answers end their keep-alive connection: the server can finish closing as soon as in-flight
+  // requests are answered, instead of waiting on idle sockets until the grace period runs out.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    if (closing) void reply.header('connection', 'close');
   });
+  app.addHook('onResponse', recordRequestMetrics(deps.metrics));
 
   if (deps.config.loadShedding.maxEventLoopDelayMs > 0) {
     const { maxEventLoopDelayMs, sampleIntervalMs } = deps.config.loadShedding;
@@ -103,10 +114,14 @@ export async function buildApp(deps: Deps, logger: FastifyBaseLogger): Promise<A
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerHealthRoutes(app, deps);
+  await app.register(async (scope) => {
+    scope.addHook('onRequest', adminAuth(deps));
+    registerMetricsRoute(scope as App, deps.metrics);
+  });
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', tenantAuth(deps));
-      v1.addHook('onRequest', rateLimit(deps.config.rateLimits, deps.rateLimits));
+      v1.addHook('onRequest', rateLimit(deps.config.rateLimits, deps.rateLimits, () => deps.metrics.rateLimitRejection()));
       v1.addHook('preValidation', signedBodylessRequests(deps.nonces));
       registerTaskRoutes(v1 as App, deps);
       registerEventRoutes(v1 as App, deps);

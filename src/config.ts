@@ -35,10 +35,20 @@ export interface Config {
   loadShedding: { maxEventLoopDelayMs: number; sampleIntervalMs: number };
   breakers: { errorThresholdPercent: number; volumeThreshold: number; windowMs: number; resetMs: number };
   webhooks: WebhookConfig;
+  observability: ObservabilityConfig;
   providers: Record<string, ProviderConfig>;
   routing: Record<TaskName, string[]>;
   tasks: Record<TaskName, { timeoutMs: number }>;
   pricing: { models: Record<string, ModelPrice>; localPerRequestMicros: Record<TaskName, number> };
+}
+
+export interface ObservabilityConfig {
+  /** A second listener serving only GET /metrics, without authentication (keep it on a private network). */
+  metricsListener: { host: string; port: number } | undefined;
+  /** A `tenant` label on request, token and cost series (one series per tenant: only where tenants are few). */
+  metricsTenantLabels: boolean;
+  /** After SIGTERM: how long in-flight requests get before the process exits anyway. */
+  shutdownGraceMs: number;
 }
 
 export interface WebhookConfig {
@@ -159,6 +169,9 @@ function readEnv(env: Env, problems: string[]) {
   if (masterKey && Buffer.from(masterKey, 'base64').length !== 32) problems.push('GATEWAY_MASTER_KEY: must be 32 bytes, base64');
   const allowPrivate = env.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? 'false';
   if (!['true', 'false'].includes(allowPrivate)) problems.push('WEBHOOK_ALLOW_PRIVATE_NETWORKS: must be true or false');
+  const tenantLabels = env.METRICS_TENANT_LABELS ?? 'false';
+  if (!['true', 'false'].includes(tenantLabels)) problems.push('METRICS_TENANT_LABELS: must be true or false');
+  const metricsPort = env.METRICS_PORT ? int(env, 'METRICS_PORT', 0, 0, 65_535, problems) : undefined;
   const vaultAddr = url(env, 'VAULT_ADDR', ['http:', 'https:'], problems);
   if (Boolean(vaultAddr) !== Boolean(env.VAULT_TOKEN)) problems.push('VAULT_ADDR and VAULT_TOKEN: set both or neither');
   return {
@@ -176,6 +189,11 @@ function readEnv(env: Env, problems: string[]) {
     security: { adminKey, masterKey },
     vaultAccess: vaultAddr && env.VAULT_TOKEN ? { addr: vaultAddr, token: env.VAULT_TOKEN } : undefined,
     webhooks: { allowPrivateNetworks: allowPrivate === 'true' },
+    observability: {
+      metricsListener: metricsPort === undefined ? undefined : { host: env.METRICS_HOST || env.HOST || '127.0.0.1', port: metricsPort },
+      metricsTenantLabels: tenantLabels === 'true',
+      shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000, problems),
+    },
     openaiBaseUrl: url(env, 'OPENAI_BASE_URL', ['http:', 'https:'], problems),
   };
 }

@@ -41,9 +41,11 @@ import { loadOrCreateMasterKey } from './secrets/master-key.js';
 import { AesGcmCipher, type SecretCipher } from './secrets/secret-cipher.js';
 import { VaultSecrets, createVaultClient, type VaultClient } from './secrets/vault-secrets.js';
 import { VaultTransitCipher } from './secrets/vault-transit-cipher.js';
+import { GatewayMetrics } from './observability/metrics.js';
 
 export interface Deps {
   config: Config;
+  metrics: GatewayMetrics;
   clock: () => Date;
   repos: Repositories;
   providers: ReadonlyMap<string, Provider>;
@@ -101,7 +103,7 @@ async function openHotState(config: Config, logger: FastifyBaseLogger): Promise<
   const url = config.storage.redisUrl;
   if (!url) {
     const nonces = new MemoryNonceStore();
-    return {
+  return {
       redis: undefined,
       nonces,
       rateLimits: new MemoryRateLimitStore(),
@@ -188,7 +190,19 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     writer: outbox,
     onStored: () => dispatcher?.wake(),
   });
-  const cache = new TaskCache({ shared: hot.shared, bus: hot.bus, ttlMs: config.cache.ttlMs, l1MaxBytes: config.cache.l1MaxBytes, log: logger });
+  // Scrapes read the breakers and writers made below; nothing is scraped before the app listens.
+  const metrics = new GatewayMetrics(
+    { tenantLabels: config.observability.metricsTenantLabels },
+    { breakers: () => breakers.status(), ledgerBacklog: () => ledger.backlog, outboxBacklog: () => outbox.backlog },
+  );
+  const cache = new TaskCache({
+    shared: hot.shared,
+    bus: hot.bus,
+    ttlMs: config.cache.ttlMs,
+    l1MaxBytes: config.cache.l1MaxBytes,
+    log: logger,
+    onLookup: (level, hit) => metrics.cacheLookup(level, hit),
+  });
   const taxonomies = new TaxonomyService({
     repo: repos.taxonomies,
     events,
@@ -247,7 +261,16 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     maxConnectionsPerOrigin: hooks.endpointConcurrency,
   });
   dispatcher = new WebhookDispatcher(
-    { repo: repos.webhookDeliveries, events, sender, box, clock, log: logger, refreshStatistics: () => repos.maintain() },
+    {
+      repo: repos.webhookDeliveries,
+      events,
+      sender,
+      box,
+      clock,
+      log: logger,
+      refreshStatistics: () => repos.maintain(),
+      onAttempt: (outcome, ms) => metrics.webhookAttempt(outcome, ms / 1000),
+    },
     {
       maxConcurrency: hooks.maxConcurrency,
       endpointConcurrency: hooks.endpointConcurrency,
@@ -268,12 +291,16 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
   const pruner = setInterval(upkeep, UPKEEP_MS).unref();
   const webhookDispatcher = dispatcher;
   const firstPass = setTimeout(finalize, FIRST_INVOICE_PASS_MS).unref();
+  const quotas = new QuotaService(hot.quotas, repos.usage, clock, logger, events, (quota) => metrics.quotaRejection(quota));
   return {
     config,
+    metrics,
     clock,
     repos,
     providers,
-    dispatcher: new TaskDispatcher(config, providers, breakers, knowledge),
+    dispatcher: new TaskDispatcher(config, providers, breakers, knowledge, (provider, task, outcome, seconds) =>
+      metrics.providerAttempt(provider, task, outcome, seconds),
+    ),
     breakers,
     keys,
     nonces: hot.nonces,
@@ -288,7 +315,7 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     taxonomies,
     recommender,
     knowledge,
-    quotas: new QuotaService(hot.quotas, repos.usage, clock, logger, events),
+    quotas,
     invoices,
     pricingVersion: pricingVersion(config.pricing),
     ipRules: compileIpRules(config.security.ipRules),
@@ -304,6 +331,7 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
       await taxonomies.idle();
       recommender.close();
       await ledger.close();
+      await quotas.close();
       // Stop delivering first: what is still queued is stored and goes out after the restart.
       await webhookDispatcher.close();
       await outbox.close();

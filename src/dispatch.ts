@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { GatewayError } from './errors.js';
 import { CircuitOpenError, type ProviderBreakers } from './resilience/provider-breakers.js';
 import { Bulkhead } from './resilience/bulkhead.js';
+import { inAttemptSpan } from './observability/attempt-span.js';
 import { backoffMs, sleep } from './resilience/retry.js';
 
 export interface TaskOptions {
@@ -50,6 +51,9 @@ const resultCheckers = Object.fromEntries(TASKS.map((t) => [t, Compile(TASK_SCHE
  * Runs a task through the provider chain: the configured order (or the caller's, within what the tenant may use),
  * falling through on retryable failures, under one deadline for the whole request.
  */
+/** Told of every provider attempt as it ends (metrics). */
+export type AttemptObserver = (provider: string, task: TaskName, outcome: string, seconds: number) => void;
+
 export class TaskDispatcher {
   private readonly bulkheads = new Map<string, Bulkhead>();
 
@@ -58,6 +62,7 @@ export class TaskDispatcher {
     private readonly providers: ReadonlyMap<string, Provider>,
     private readonly breakers: ProviderBreakers,
     private readonly grounding?: Grounding,
+    private readonly observe: AttemptObserver = () => {},
   ) {
     for (const [name, p] of Object.entries(config.providers)) {
       if (p.type === 'openai') this.bulkheads.set(name, new Bulkhead(name, p.maxConcurrency, p.maxQueue));
@@ -107,12 +112,16 @@ export class TaskDispatcher {
           const call = () => provider.run(task, request.input, { tenantId: tenant.id, requestId: request.requestId, signal, knowledge });
           // In-process providers have no vendor to protect from, and stay the last resort when breakers are open.
           const bulkhead = this.bulkheads.get(provider.name);
-          const guarded = () => this.breakers.call(provider.name, provider.modelFor?.(task) ?? provider.kind, call);
-          const output = provider.kind === 'local' ? await call() : bulkhead ? await bulkhead.run(guarded, signal) : await guarded();
+          const model = provider.modelFor?.(task) ?? provider.kind;
+          const guarded = () => this.breakers.call(provider.name, model, call);
+          const output = await inAttemptSpan({ provider: provider.name, kind: provider.kind, task, model, attempt }, () =>
+            provider.kind === 'local' ? call() : bulkhead ? bulkhead.run(guarded, signal) : guarded(),
+          );
           if (!resultCheckers[task].Check(output.result)) {
             throw new ProviderError(provider.name, 'invalid_output', `${provider.name} returned a ${task} result outside the schema`);
           }
           attempts.push({ provider: provider.name, outcome: 'ok', ms: performance.now() - started });
+          this.observe(provider.name, task, 'ok', (performance.now() - started) / 1000);
           const priced = { provider: provider.name, kind: provider.kind, model: output.model, task, usage: output.usage };
           const cost = costMicros(this.config.pricing, priced);
           return { ...output, provider: provider.name, cost_micros: cost, unit_price: unitPrice(this.config.pricing, priced), attempts };
@@ -120,6 +129,7 @@ export class TaskDispatcher {
           const failure = asProviderError(provider.name, err);
           if (failure instanceof CircuitOpenError) openRetries.push(failure.retryAfterMs ?? 0);
           attempts.push({ provider: provider.name, outcome: failure.failure, ms: performance.now() - started });
+          this.observe(provider.name, task, failure.failure, (performance.now() - started) / 1000);
           if (signal.aborted) throw deadlineError(task, deadlineMs, attempts, request.clientSignal.aborted);
           if (!failure.fallsThrough) {
             throw new GatewayError('PROVIDER_ERROR', `Provider "${provider.name}" rejected the request.`, {

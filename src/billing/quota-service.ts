@@ -16,6 +16,12 @@ const THRESHOLDS = [0.8, 1];
 /** The hard quotas (requests_per_minute is a rate limit, not a counter here). */
 const HARD: Exclude<QuotaName, 'requests_per_minute'>[] = ['requests_per_day', 'requests_per_month', 'tokens_per_month', 'cost_micros_per_month'];
 const UNLIMITED = Number.MAX_SAFE_INTEGER;
+/**
+ * Settlements are summed per tenant and counter and sent this often: one store round trip per tenant and interval
+ * instead of one per request. Until then a counter holds the estimate; a reservation that would be refused first
+ * sends the pending corrections and tries again, so nobody is refused on an estimate.
+ */
+const SETTLE_INTERVAL_MS = 50;
 
 interface Period {
   day: string;
@@ -77,12 +83,18 @@ export interface QuotaStatus {
  * Counters live in the quota store and are seeded from the ledger whenever the store has lost them.
  */
 export class QuotaService {
+  /** tenant → counter key → summed correction not yet sent to the store. */
+  private pending = new Map<string, Map<string, { delta: number; ttlSeconds: number }>>();
+  private settling: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+
   constructor(
     private readonly store: QuotaStore,
     private readonly usage: Pick<UsageRepository, 'totalsSince'>,
     private readonly clock: () => Date,
     private readonly log: FastifyBaseLogger,
     private readonly events: EventBus,
+    private readonly onRefused: (quota: string) => void = () => {},
   ) {}
 
   private static hasHardQuota(tenant: Tenant): boolean {
@@ -112,8 +124,14 @@ export class QuotaService {
       await this.seed(tenant.id, period, now);
       outcome = await this.guard(() => this.store.reserve(tenant.id, marker, counters));
     }
+    if (outcome.status === 'exceeded' && this.pending.has(tenant.id)) {
+      // Counters still hold estimates this instance has corrected: refuse only on settled figures.
+      await this.flushSettlements();
+      outcome = await this.guard(() => this.store.reserve(tenant.id, marker, counters));
+    }
     if (outcome.status === 'exceeded') {
       const counter = counters.find((c) => c.key === outcome.key)!;
+      this.onRefused(counter.name);
       const resets = counterOf(counter.name, period).resets;
       await this.emitOnce(tenant.id, `event:exceeded:${counter.key}`, ttlUntil(resets, now), 'quota.exceeded', {
         quota: counter.name,
@@ -132,20 +150,53 @@ export class QuotaService {
     return { tenantId: tenant.id, period, tokens: estimate.tokens, costMicros: estimate.costMicros };
   }
 
-  /** Corrects the reservation to what the request really used. A failure here is logged: the ledger stays the truth. */
-  async settle(reservation: Reservation | null, actual: { tokens: number; costMicros: number }): Promise<void> {
+  /**
+   * Corrects the reservation to what the request really used, in the next batch. A failed batch is logged: the
+   * ledger stays the truth, and counters are re-seeded from it daily.
+   */
+  settle(reservation: Reservation | null, actual: { tokens: number; costMicros: number }): void {
     if (!reservation) return;
     const now = this.clock();
     const tokens = counterOf('tokens_per_month', reservation.period);
     const cost = counterOf('cost_micros_per_month', reservation.period);
-    try {
-      await this.store.settle(reservation.tenantId, [
-        { key: tokens.key, delta: actual.tokens - reservation.tokens, ttlSeconds: ttlUntil(tokens.resets, now) },
-        { key: cost.key, delta: actual.costMicros - reservation.costMicros, ttlSeconds: ttlUntil(cost.resets, now) },
-      ]);
-    } catch (err) {
-      this.log.warn({ err: { message: (err as Error).message }, tenant: reservation.tenantId }, 'quota settlement failed');
-    }
+    this.addPending(reservation.tenantId, tokens.key, actual.tokens - reservation.tokens, ttlUntil(tokens.resets, now));
+    this.addPending(reservation.tenantId, cost.key, actual.costMicros - reservation.costMicros, ttlUntil(cost.resets, now));
+    this.timer ??= setTimeout(() => void this.flushSettlements(), SETTLE_INTERVAL_MS);
+  }
+
+  private addPending(tenantId: string, key: string, delta: number, ttlSeconds: number): void {
+    if (delta === 0) return;
+    let counters = this.pending.get(tenantId);
+    if (!counters) this.pending.set(tenantId, (counters = new Map()));
+    const entry = counters.get(key);
+    if (entry) entry.delta += delta;
+    else counters.set(key, { delta, ttlSeconds });
+  }
+
+  /** Sends every pending correction (one store call per tenant); resolves when they are stored or given up. */
+  flushSettlements(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.pending;
+    this.pending = new Map();
+    this.settling = this.settling.then(() =>
+      Promise.all(
+        [...batch].map(async ([tenantId, counters]) => {
+          const deltas = [...counters].map(([key, c]) => ({ key, ...c }));
+          try {
+            await this.store.settle(tenantId, deltas);
+          } catch (err) {
+            this.log.warn({ err: { message: (err as Error).message }, tenant: tenantId }, 'quota settlement failed');
+          }
+        }),
+      ).then(() => undefined),
+    );
+    return this.settling;
+  }
+
+  /** On shutdown: what was settled reaches the store before its connection closes. */
+  close(): Promise<void> {
+    return this.flushSettlements();
   }
 
   /** The tenant's limits, what is used and what remains, per quota. */
@@ -158,6 +209,7 @@ export class QuotaService {
     }
     const configured = HARD.filter((q) => tenant.quota[q] !== undefined);
     if (configured.length === 0) return out;
+    await this.flushSettlements();
     const marker = `seeded:${period.day}`;
     const keys = configured.map((q) => counterOf(q, period).key);
     // Reading through reserve semantics would count a request; seed directly when the store is empty instead.
@@ -213,6 +265,8 @@ export class QuotaService {
 
   /** After a quota change: the period's counters are dropped and re-seeded from the ledger by the next request. */
   async reset(tenantId: string): Promise<void> {
+    // The ledger the counters are re-seeded from already holds these requests' real usage.
+    this.pending.delete(tenantId);
     const period = periodOf(this.clock());
     await this.guard(() => this.store.forget(tenantId, [...HARD.map((q) => counterOf(q, period).key), `seeded:${period.day}`]));
   }

@@ -51,6 +51,7 @@ export function toGatewayError(err: unknown): GatewayError {
 
 export function errorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const gatewayError = toGatewayError(err);
+  request.errorCode = gatewayError.code;
   if (gatewayError.statusCode >= 500) {
     request.log.error({ err }, 'request failed');
   } else {

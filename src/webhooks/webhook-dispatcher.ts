@@ -33,6 +33,8 @@ export interface DispatcherDeps {
   log: FastifyBaseLogger;
   /** After a large fan-out: the embedded store's planner statistics are refreshed (PostgreSQL does this itself). */
   refreshStatistics: () => Promise<void>;
+  /** Told of every finished attempt (metrics). */
+  onAttempt?: (outcome: 'succeeded' | 'retry' | 'dead', latencyMs: number) => void;
 }
 
 /**
@@ -167,6 +169,7 @@ export class WebhookDispatcher {
       latency_ms: result.latency_ms,
       response_snippet: result.response_snippet,
     };
+    this.deps.onAttempt?.(verdict.outcome.state, result.latency_ms);
     const reason = verdict.disable;
     if (!reason) {
       await this.record({ claim, attempt, outcome: verdict.outcome });

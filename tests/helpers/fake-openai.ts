@@ -46,6 +46,8 @@ export class FakeOpenAi {
   connections = 0;
   /** Share of unplanned requests answered with a 500 (for load tests of failover). */
   failRate = 0;
+  /** Added before every answer, as a vendor's model time (load tests, shutdown under load). */
+  latencyMs = 0;
   /** Hanging requests whose client (the gateway) went away: proof that an upstream call was cancelled. */
   cancelled = 0;
   private readonly queue: Behaviour[] = [];
@@ -91,6 +93,7 @@ export class FakeOpenAi {
         choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
         usage: USAGE,
       });
+    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
     switch (behaviour) {
       case 'ok':
         return completion(JSON.stringify(answerFor(body)));

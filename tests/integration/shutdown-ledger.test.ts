@@ -6,57 +6,97 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqlRepositories } from '../../repositories/sql/sql-repositories.js';
 import { freePort, waitForHttp } from '../../bench/processes.js';
+import { FakeOpenAi } from '../helpers/fake-openai.js';
 import { ADMIN_KEY_FOR_TESTS, MASTER_KEY_FOR_TESTS } from '../helpers/test-app.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'gw-shutdown-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-/** A real gateway process, stopped with SIGTERM while clients are sending: every 2xx answer has its ledger row. */
+/**
+ * A real gateway process, stopped with SIGTERM while 20 clients keep sending and a slow vendor keeps requests in flight.
+ * Accepted = the gateway started working on it (its vendor call arrived upstream): every such request is answered 200,
+ * and every 200 has its ledger row. Requests arriving after the stop are refused (503 or connection refused), never cut.
+ */
 describe('SIGTERM under load', () => {
-  it('loses no ledger row: 2xx answers = ledger rows', async () => {
+  it('fails no accepted request and loses no ledger row', async () => {
+    const upstream = new FakeOpenAi();
+    upstream.latencyMs = 300;
+    const upstreamUrl = await upstream.start();
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/server.ts')], {
-      env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, GATEWAY_ADMIN_KEY: ADMIN_KEY_FOR_TESTS, GATEWAY_MASTER_KEY: MASTER_KEY_FOR_TESTS, LOG_LEVEL: 'warn', REDIS_URL: '', DATABASE_URL: '' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        DATA_DIR: dataDir,
+        GATEWAY_ADMIN_KEY: ADMIN_KEY_FOR_TESTS,
+        GATEWAY_MASTER_KEY: MASTER_KEY_FOR_TESTS,
+        OPENAI_BASE_URL: upstreamUrl,
+        OPENAI_API_KEY: 'sk-shutdown-test-key',
+        LOG_LEVEL: 'warn',
+        REDIS_URL: '',
+        DATABASE_URL: '',
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const base = `http://127.0.0.1:${port}`;
-    await waitForHttp(`${base}/health/ready`);
-    const admin = { authorization: `Bearer ${ADMIN_KEY_FOR_TESTS}`, 'content-type': 'application/json' };
-    const tenant = (await (await fetch(`${base}/admin/tenants`, { method: 'POST', headers: admin, body: '{"name":"shutdown"}' })).json()) as { id: string };
-    const key = (await (await fetch(`${base}/admin/tenants/${tenant.id}/keys`, { method: 'POST', headers: admin, body: '{"name":"k"}' })).json()) as { secret: string };
-
-    let ok = 0;
-    let stopping = false;
-    const client = async () => {
-      for (;;) {
-        try {
-          const res = await fetch(`${base}/v1/sentiment`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${key.secret}`, 'content-type': 'application/json' },
-            body: '{"text":"all good"}',
-          });
-          if (res.status === 200) ok++;
-          await res.arrayBuffer();
-          if (stopping && res.status !== 200) return;
-        } catch {
-          return; // the listener is gone
-        }
-      }
-    };
-    const clients = Array.from({ length: 20 }, client);
-    await new Promise((r) => setTimeout(r, 1_500));
-    stopping = true;
-    child.kill('SIGTERM');
-    await Promise.all(clients);
-    await once(child, 'exit');
-
-    const repos = await openSqlRepositories({ dataDir });
     try {
-      expect(ok).toBeGreaterThan(50);
-      expect(await repos.usage.count({ tenant_id: tenant.id })).toBe(ok);
+      await waitForHttp(`${base}/health/ready`);
+      const admin = { authorization: `Bearer ${ADMIN_KEY_FOR_TESTS}`, 'content-type': 'application/json' };
+      const tenant = (await (await fetch(`${base}/admin/tenants`, { method: 'POST', headers: admin, body: '{"name":"shutdown"}' })).json()) as { id: string };
+      const key = (await (await fetch(`${base}/admin/tenants/${tenant.id}/keys`, { method: 'POST', headers: admin, body: '{"name":"k"}' })).json()) as { secret: string };
+
+      const answers = new Map<string, number | 'network error'>();
+      let inFlight = 0;
+      let inFlightAtStop = 0;
+      let stopping = false;
+      let sent = 0;
+      const client = async () => {
+        for (;;) {
+          const id = `shutdown-${sent++}`;
+          inFlight++;
+          try {
+            const res = await fetch(`${base}/v1/sentiment`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${key.secret}`, 'content-type': 'application/json', 'x-request-id': id },
+              body: JSON.stringify({ text: `all good ${id}`, options: { cache: 'bypass' } }),
+            });
+            answers.set(id, res.status);
+            await res.arrayBuffer();
+            if (stopping && res.status !== 200) return;
+          } catch {
+            answers.set(id, 'network error');
+            return; // the listener is gone
+          } finally {
+            inFlight--;
+          }
+        }
+      };
+      const clients = Array.from({ length: 20 }, client);
+      await new Promise((r) => setTimeout(r, 1_500));
+      stopping = true;
+      inFlightAtStop = inFlight;
+      child.kill('SIGTERM');
+      await Promise.all(clients);
+      // 0: the shutdown finished by itself, not cut off by the grace period (close-with-grace exits 1 then).
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(code).toBe(0);
+
+      const accepted = upstream.requests.map((r) => String(r.headers['x-request-id']));
+      const ok = [...answers.values()].filter((s) => s === 200).length;
+      expect(inFlightAtStop).toBeGreaterThan(10);
+      expect(ok).toBeGreaterThan(40);
+      expect(accepted.filter((id) => answers.get(id) !== 200)).toEqual([]);
+      expect([...answers.values()].filter((s) => s !== 200 && s !== 503 && s !== 'network error')).toEqual([]);
+      const repos = await openSqlRepositories({ dataDir });
+      try {
+        expect(await repos.usage.count({ tenant_id: tenant.id })).toBe(ok);
+      } finally {
+        await repos.close();
+      }
     } finally {
-      await repos.close();
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await upstream.close();
     }
   }, 60_000);
 });

@@ -135,17 +135,18 @@ export function registerTaskRoutes(app: App, deps: Deps): void {
           ));
         } catch (err) {
           record(toGatewayError(err).statusCode);
-          void deps.quotas.settle(reservation, { tokens: 0, costMicros: 0 });
+          deps.quotas.settle(reservation, { tokens: 0, costMicros: 0 });
           throw err;
         }
         record(200, out);
+        deps.metrics.usage(spec.task, out.provider, tenant.id, out.usage.input_tokens, out.usage.output_tokens, out.cost_micros);
         spec.answered?.(deps, tenant.id, request.id, taskInput);
         deps.webhooks.taskCompleted(
           tenant.id,
           { request_id: request.id, task: spec.task, provider: out.provider, model: out.model, cached: cacheStatus === 'HIT', usage: { ...out.usage, cost_micros: out.cost_micros } },
           (err) => request.log.warn({ err }, 'task.completed event not made'),
         );
-        void deps.quotas.settle(reservation, { tokens: out.usage.input_tokens + out.usage.output_tokens, costMicros: out.cost_micros });
+        deps.quotas.settle(reservation, { tokens: out.usage.input_tokens + out.usage.output_tokens, costMicros: out.cost_micros });
         request.log.info({ task: spec.task, provider: out.provider, attempts: out.attempts }, 'task answered');
         void reply.header('x-gateway-provider', out.provider).header('x-gateway-cache', cacheStatus);
         return {

@@ -1,0 +1,67 @@
+import closeWithGrace from 'close-with-grace';
+import Fastify from 'fastify';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createDeps, type Deps } from './deps.js';
+import { createLogger } from './logger.js';
+import { metricsHandler } from './routes/metrics.js';
+import { stopTracing } from './observability/tracing.js';
+
+function announceAdminKey(key: string): void {
+  // Printed to the terminal once, deliberately not through the logger: log lines are shipped and kept.
+  process.stdout.write(
+    [
+      '',
+      '================================================================',
+      ' Bootstrap admin key (shown once, store it now; only its hash is kept):',
+      ` ${key}`,
+      '================================================================',
+      '',
+    ].join('\n'),
+  );
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.server.logLevel);
+  const deps = await createDeps(config, logger);
+  const app = await buildApp(deps, logger);
+  const metricsApp = await metricsListener(deps);
+  // On SIGTERM: stop listening (requests on open connections get 503), let in-flight requests finish, then flush the
+  // ledger, quota settlements and outbox and close the pools; past the grace period the process exits anyway.
+  closeWithGrace({ delay: config.observability.shutdownGraceMs }, async ({ signal, err }) => {
+    if (err) logger.error({ err }, 'shutting down after an error');
+    else logger.info({ signal }, 'shutting down');
+    await app.close();
+    await metricsApp?.close();
+    await deps.close();
+    logger.info('shut down');
+    await stopTracing();
+  });
+  await app.listen({ host: config.server.host, port: config.server.port });
+  const listener = config.observability.metricsListener;
+  if (metricsApp && listener) await metricsApp.listen({ host: listener.host, port: listener.port });
+  if (deps.generatedAdminKey) announceAdminKey(deps.generatedAdminKey);
+}
+
+/** METRICS_PORT: GET /metrics without authentication, on a listener of its own (for a scraper on a private network). */
+async function metricsListener(deps: Deps) {
+  if (!deps.config.observability.metricsListener) return undefined;
+  const app = Fastify({ logger: false });
+  app.get('/metrics', metricsHandler(deps.metrics));
+  return app;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`gateway failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
