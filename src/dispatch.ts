@@ -34,9 +34,14 @@ export interface DispatchRequest<T extends TaskName> {
   tenant: Tenant;
   requestId: string;
   options: TaskOptions;
-  /** Aborts when the client goes away. */
-  clientSignal: AbortSignal;
+  /** Calls `gone` if the client goes away before the answer; returns what stops watching. */
+  watchClient: ClientWatch;
 }
+
+export type ClientWatch = (gone: () => void) => () => void;
+
+/** For work no client waits on (cache warming): only the deadline can stop it. */
+export const NO_CLIENT: ClientWatch = () => () => {};
 
 /** Finds what the tenant's knowledge base says about a customer's message. */
 export interface Grounding {
@@ -96,10 +101,33 @@ export class TaskDispatcher {
   }
 
   async run<T extends TaskName>(request: DispatchRequest<T>): Promise<DispatchResult<T>> {
+    const chain = this.chainFor(request.task, request.tenant, request.options.providers);
+    const deadlineMs = request.options.timeout_ms ?? this.config.tasks[request.task].timeoutMs;
+    // One controller and one timer per request: AbortSignal.any and AbortSignal.timeout track their signals with
+    // weak references and finalizers, which cost more than the rest of the dispatch.
+    const controller = new AbortController();
+    const deadline = { ms: deadlineMs, clientGone: false };
+    const timer = setTimeout(() => controller.abort(new DOMException(`No answer within ${deadlineMs} ms`, 'TimeoutError')), deadlineMs);
+    const unwatch = request.watchClient(() => {
+      deadline.clientGone = true;
+      controller.abort(new DOMException('The client closed the request', 'AbortError'));
+    });
+    try {
+      return await this.walk(request, chain, controller.signal, deadline);
+    } finally {
+      clearTimeout(timer);
+      unwatch();
+    }
+  }
+
+  private async walk<T extends TaskName>(
+    request: DispatchRequest<T>,
+    chain: Provider[],
+    signal: AbortSignal,
+    deadline: { ms: number; clientGone: boolean },
+  ): Promise<DispatchResult<T>> {
     const { task, tenant } = request;
-    const chain = this.chainFor(task, tenant, request.options.providers);
-    const deadlineMs = request.options.timeout_ms ?? this.config.tasks[task].timeoutMs;
-    const signal = AbortSignal.any([request.clientSignal, AbortSignal.timeout(deadlineMs)]);
+    const deadlineMs = deadline.ms;
     // Retrieved once, before the chain: every provider answers from the same entries.
     const knowledge = task === 'smart-response' && this.grounding ? await this.grounding.ground(tenant.id, request.input as TaskInput<'smart-response'>) : undefined;
     const attempts: Attempt[] = [];
@@ -130,7 +158,7 @@ export class TaskDispatcher {
           if (failure instanceof CircuitOpenError) openRetries.push(failure.retryAfterMs ?? 0);
           attempts.push({ provider: provider.name, outcome: failure.failure, ms: performance.now() - started });
           this.observe(provider.name, task, failure.failure, (performance.now() - started) / 1000);
-          if (signal.aborted) throw deadlineError(task, deadlineMs, attempts, request.clientSignal.aborted);
+          if (signal.aborted) throw deadlineError(task, deadlineMs, attempts, deadline.clientGone);
           if (!failure.fallsThrough) {
             throw new GatewayError('PROVIDER_ERROR', `Provider "${provider.name}" rejected the request.`, {
               details: { attempts: publicAttempts(attempts) },
@@ -144,7 +172,7 @@ export class TaskDispatcher {
           try {
             await sleep(delay, signal);
           } catch {
-            throw deadlineError(task, deadlineMs, attempts, request.clientSignal.aborted);
+            throw deadlineError(task, deadlineMs, attempts, deadline.clientGone);
           }
         }
       }

@@ -1,4 +1,3 @@
-import { Value } from 'typebox/value';
 import type { HttpClient } from '../http.js';
 import {
   ProviderError,
@@ -82,17 +81,12 @@ export class OpenAiProvider implements Provider {
   }
 
   private async complete(prompt: TaskPrompt, model: string, usage: TokenUsage, ctx: ProviderContext): Promise<string> {
-    const body = JSON.stringify({
-      model,
-      messages: prompt.messages,
-      temperature: 0,
-      max_tokens: prompt.maxTokens,
-      response_format: { type: 'json_schema', json_schema: { name: prompt.schemaName, strict: true, schema: plainSchema(prompt.schema) } },
-    });
+    const body = `{"model":${JSON.stringify(model)},"messages":${JSON.stringify(prompt.messages)},"temperature":0,"max_tokens":${prompt.maxTokens},"response_format":${prompt.format.json}}`;
     let status: number;
     let text: string;
     let retryAfter: string | string[] | undefined;
-    // The provider's own time limit for one call, inside the request's deadline (ctx.signal).
+    // The provider's own time limit for one call, inside the request's deadline (ctx.signal). Not undici's
+    // headersTimeout: its timers tick every half second, too coarse for a limit of a few hundred milliseconds.
     const call = new AbortController();
     const timer = setTimeout(() => call.abort(), this.config.timeoutMs);
     const onAbort = () => call.abort();
@@ -173,18 +167,6 @@ function parseAnswer<T extends TaskName>(prompt: TaskPrompt<T>, content: string)
   } catch {
     throw new InvalidOutput('not JSON');
   }
-  if (!Value.Check(prompt.schema, parsed)) throw new InvalidOutput('schema mismatch');
+  if (!prompt.format.check(parsed)) throw new InvalidOutput('schema mismatch');
   return prompt.toResult(parsed);
-}
-
-const plainSchemas = new WeakMap<object, Record<string, unknown>>();
-
-/** TypeBox schemas carry symbol metadata; vendors want plain JSON. Static schemas are converted once. */
-function plainSchema(schema: object): Record<string, unknown> {
-  let plain = plainSchemas.get(schema);
-  if (!plain) {
-    plain = JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
-    plainSchemas.set(schema, plain);
-  }
-  return plain;
 }

@@ -1,4 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox';
+import { Compile } from 'typebox/compile';
+import { Value } from 'typebox/value';
 import { SUPPORT_INTENT_CATEGORY, SUPPORT_TAXONOMY } from '../support-taxonomy.js';
 import type { GroundingEntry } from '../provider.js';
 import { SentimentLabel, type TaskInput, type TaskName, type TaskResult } from '../task-schemas.js';
@@ -8,13 +10,30 @@ export interface ChatMessage {
   content: string;
 }
 
-/** What the model is asked for one task: messages, the JSON schema its answer must follow, and the mapping back. */
+/** The JSON schema a model's answer must follow: sent as `response_format`, and checked on the way back. */
+export interface AnswerFormat {
+  name: string;
+  schema: TSchema;
+  /** `response_format` as JSON text. */
+  json: string;
+  check(answer: unknown): boolean;
+}
+
+/** What the model is asked for one task: messages, the format of its answer, and the mapping back. */
 export interface TaskPrompt<T extends TaskName = TaskName> {
   messages: ChatMessage[];
-  schemaName: string;
-  schema: TSchema;
+  format: AnswerFormat;
   toResult(answer: unknown): TaskResult<T>;
   maxTokens: number;
+}
+
+/** Fixed schemas are serialised and compiled once; a per-request one (zero-shot labels) is checked without compiling. */
+function answerFormat(name: string, schema: TSchema, fixed: boolean): AnswerFormat {
+  const compiled = fixed ? Compile(schema) : undefined;
+  const check = compiled ? (answer: unknown) => compiled.Check(answer) : (answer: unknown) => Value.Check(schema, answer);
+  // TypeBox schemas carry symbol metadata; JSON.stringify leaves it out, which is what vendors want.
+  const json = JSON.stringify({ type: 'json_schema', json_schema: { name, strict: true, schema } });
+  return { name, schema, json, check };
 }
 
 const closed = { additionalProperties: false } as const;
@@ -27,12 +46,12 @@ const SentimentAnswer = Type.Object(
   closed,
 );
 
+const SENTIMENT_FORMAT = answerFormat('sentiment', SentimentAnswer, true);
+
 function sentimentPrompt(input: TaskInput<'sentiment'>): TaskPrompt<'sentiment'> {
-  const schema = SentimentAnswer;
   const lang = input.language && input.language !== 'auto' ? `The text is in language "${input.language}".` : '';
   return {
-    schemaName: 'sentiment',
-    schema,
+    format: SENTIMENT_FORMAT,
     maxTokens: 100,
     messages: [
       {
@@ -41,7 +60,7 @@ function sentimentPrompt(input: TaskInput<'sentiment'>): TaskPrompt<'sentiment'>
       },
       { role: 'user', content: input.text },
     ],
-    toResult: (a) => a as Static<typeof schema>,
+    toResult: (a) => a as Static<typeof SentimentAnswer>,
   };
 }
 
@@ -52,8 +71,7 @@ function labelsPrompt(text: string, labels: string[]): TaskPrompt<'categorize'> 
     closed,
   );
   return {
-    schemaName: 'categorize_labels',
-    schema,
+    format: answerFormat('categorize_labels', schema, false),
     maxTokens: 300,
     messages: [
       {
@@ -75,11 +93,11 @@ const SupportAnswer = Type.Object(
   closed,
 );
 
+const SUPPORT_FORMAT = answerFormat('categorize_support', SupportAnswer, true);
+
 function supportPrompt(text: string): TaskPrompt<'categorize'> {
-  const schema = SupportAnswer;
   return {
-    schemaName: 'categorize_support',
-    schema,
+    format: SUPPORT_FORMAT,
     maxTokens: 300,
     messages: [
       {
@@ -89,7 +107,7 @@ function supportPrompt(text: string): TaskPrompt<'categorize'> {
       { role: 'user', content: text },
     ],
     toResult: (a) => {
-      const answer = a as Static<typeof schema>;
+      const answer = a as Static<typeof SupportAnswer>;
       const category = SUPPORT_INTENT_CATEGORY.get(answer.intent)!;
       const alternatives = answer.alternatives
         .map((x) => ({ category: SUPPORT_INTENT_CATEGORY.get(x.intent)!, confidence: x.confidence }))
@@ -112,6 +130,8 @@ const SmartResponseAnswer = Type.Object(
   closed,
 );
 
+const SMART_RESPONSE_FORMAT = answerFormat('smart_response', SmartResponseAnswer, true);
+
 /** Entries quoted as data, each under its id: the model answers from them and cites the ids it used. */
 function groundingText(knowledge: readonly GroundingEntry[]): string {
   if (knowledge.length === 0) return '';
@@ -124,13 +144,11 @@ function groundingText(knowledge: readonly GroundingEntry[]): string {
 }
 
 function smartResponsePrompt(input: TaskInput<'smart-response'>, knowledge: readonly GroundingEntry[]): TaskPrompt<'smart-response'> {
-  const schema = SmartResponseAnswer;
   const known = new Set(knowledge.map((k) => k.id));
   const history = (input.conversation ?? []).map((t) => `${t.role}: ${t.text}`).join('\n');
   const language = input.language && input.language !== 'auto' ? input.language : 'the language of the customer';
   return {
-    schemaName: 'smart_response',
-    schema,
+    format: SMART_RESPONSE_FORMAT,
     maxTokens: 600,
     messages: [
       {
@@ -149,7 +167,7 @@ function smartResponsePrompt(input: TaskInput<'smart-response'>, knowledge: read
       { role: 'user', content: input.message },
     ],
     toResult: (a) => {
-      const { sources, ...answer } = a as Static<typeof schema>;
+      const { sources, ...answer } = a as Static<typeof SmartResponseAnswer>;
       // Only ids we gave it: a model can make one up.
       const cited = sources.filter((id) => known.has(id));
       return cited.length > 0 ? { ...answer, sources: [...new Set(cited)] } : answer;

@@ -1,6 +1,6 @@
 import type { TaskInput, TaskName } from '../../providers/task-schemas.js';
 import type { Tenant } from '../../repositories/types.js';
-import type { DispatchResult, TaskDispatcher, TaskOptions } from '../dispatch.js';
+import type { ClientWatch, DispatchResult, TaskDispatcher, TaskOptions } from '../dispatch.js';
 import type { CacheMode, CacheStatus, TaskCache } from './task-cache.js';
 
 export interface CachedDispatchRequest {
@@ -9,8 +9,8 @@ export interface CachedDispatchRequest {
   tenant: Tenant;
   requestId: string;
   options: TaskOptions;
-  /** Made only when the answer has to be computed: a cache hit needs no abort wiring. */
-  clientSignal: () => AbortSignal;
+  /** Subscribed only when the answer has to be computed: a cache hit needs no abort wiring. */
+  watchClient: ClientWatch;
 }
 
 /** A task through the answer cache: the key is built from the same chain the dispatcher would walk. */
@@ -37,7 +37,7 @@ export async function cachedDispatch(
         tenant: request.tenant,
         requestId: request.requestId,
         options: request.options,
-        clientSignal: request.clientSignal(),
+        watchClient: request.watchClient,
       }),
   );
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Value } from 'typebox/value';
 import { TASK_SCHEMAS, TASKS, type TaskInput, type TaskName } from '../../../providers/task-schemas.js';
 import { cachedDispatch } from '../../cache/cached-dispatch.js';
+import { NO_CLIENT } from '../../dispatch.js';
 import { toGatewayError } from '../../http/error-handler.js';
 import type { Deps } from '../../deps.js';
 import type { App } from '../../http/app-type.js';
@@ -78,9 +79,8 @@ export function registerCacheRoutes(app: App, deps: Deps): void {
           continue;
         }
         try {
-          const clientSignal = () => AbortSignal.timeout(deps.config.tasks[task].timeoutMs);
           const requestId = `warm_${randomUUID().replaceAll('-', '')}`;
-          await cachedDispatch(deps.dispatcher, deps.cache, { task, input: input as TaskInput, tenant, requestId, options: {}, clientSignal }, 'refresh');
+          await cachedDispatch(deps.dispatcher, deps.cache, { task, input: input as TaskInput, tenant, requestId, options: {}, watchClient: NO_CLIENT }, 'refresh');
           warmed++;
         } catch (err) {
           failed.push({ index, code: toGatewayError(err).code });

@@ -6,7 +6,7 @@ import { tenantOf } from '../../../middleware/authenticate.js';
 import { estimateUsage } from '../../billing/estimate.js';
 import { cachedDispatch } from '../../cache/cached-dispatch.js';
 import type { CacheMode, CacheStatus } from '../../cache/task-cache.js';
-import type { DispatchResult } from '../../dispatch.js';
+import type { ClientWatch, DispatchResult } from '../../dispatch.js';
 import type { Deps } from '../../deps.js';
 import { GatewayError } from '../../errors.js';
 import type { App } from '../../http/app-type.js';
@@ -69,14 +69,19 @@ const TASK_ROUTES: TaskRouteSpec[] = [
   },
 ];
 
-/** Aborts when the client disconnects before the answer is written, so upstream calls stop too. */
-function clientSignal(reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
-  if (reply.raw.destroyed) controller.abort();
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
-  });
-  return controller.signal;
+/** Tells the dispatcher when the client disconnects before the answer is written, so upstream calls stop too. */
+function watchClient(reply: FastifyReply): ClientWatch {
+  return (gone) => {
+    if (reply.raw.destroyed) {
+      gone();
+      return () => {};
+    }
+    const onClose = () => {
+      if (!reply.raw.writableFinished) gone();
+    };
+    reply.raw.once('close', onClose);
+    return () => reply.raw.removeListener('close', onClose);
+  };
 }
 
 export function registerTaskRoutes(app: App, deps: Deps): void {
@@ -130,7 +135,7 @@ export function registerTaskRoutes(app: App, deps: Deps): void {
           ({ out, status: cacheStatus } = await cachedDispatch(
             deps.dispatcher,
             deps.cache,
-            { task: spec.task, input: taskInput, tenant, requestId: request.id, options: options ?? {}, clientSignal: () => clientSignal(reply) },
+            { task: spec.task, input: taskInput, tenant, requestId: request.id, options: options ?? {}, watchClient: watchClient(reply) },
             options?.cache ?? 'use',
           ));
         } catch (err) {
