@@ -16,6 +16,12 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** The vendor stand-in's model time per answer (0 = answers at once: the gateway's own overhead at its most visible). */
 const UPSTREAM_LATENCY_MS = Number(process.env.BENCH_UPSTREAM_LATENCY_MS ?? 0);
+/**
+ * The yardstick again against a vendor that takes this long per answer, with its own forwarder baseline: hosted
+ * chat completions take hundreds of milliseconds, so 50 ms is a generously fast vendor.
+ */
+const VENDOR_LATENCY_MS = Number(process.env.BENCH_VENDOR_LATENCY_MS ?? 50);
+const VENDOR_SUFFIX = `, vendor answering in ${VENDOR_LATENCY_MS} ms`;
 const root = new URL('..', import.meta.url).pathname;
 
 interface Sample {
@@ -62,18 +68,33 @@ async function main(): Promise<void> {
 
   const upstream = new FakeOpenAi();
   upstream.latencyMs = UPSTREAM_LATENCY_MS;
+  upstream.recordRequests = false;
   const upstreamUrl = await upstream.start();
+  const vendor = new FakeOpenAi();
+  vendor.latencyMs = VENDOR_LATENCY_MS;
+  vendor.recordRequests = false;
+  const vendorUrl = await vendor.start();
   // A second vendor that fails 30 % of its calls: retries, breakers and failover under load.
   const flaky = new FakeOpenAi();
   flaky.failRate = 0.3;
+  flaky.recordRequests = false;
   const flakyUrl = await flaky.start();
   const adminKey = generateKey('gwa', 'test');
   const dataDir = mkdtempSync(join(tmpdir(), 'gw-bench-'));
   const configPath = join(dataDir, 'gateway.json');
-  writeFileSync(configPath, JSON.stringify({ providers: { flaky: { type: 'openai', base_url: flakyUrl, api_key_env: 'OPENAI_API_KEY' } } }));
+  writeFileSync(
+    configPath,
+    JSON.stringify({
+      providers: {
+        flaky: { type: 'openai', base_url: flakyUrl, api_key_env: 'OPENAI_API_KEY' },
+        vendor: { type: 'openai', base_url: vendorUrl, api_key_env: 'OPENAI_API_KEY' },
+      },
+    }),
+  );
   const gatewayPort = await freePort();
   const embeddedPort = await freePort();
   const baselinePort = await freePort();
+  const vendorBaselinePort = await freePort();
   const gatewayEnv = (port: number, redisUrl: string, dir: string) =>
     benchGatewayEnv({ port, dataDir: dir, adminKey, upstreamUrl, redisUrl, configPath });
   // Rate limits, quotas and nonces decided in Redis (the machine's, on loopback, unless REDIS_URL says otherwise)…
@@ -82,10 +103,11 @@ async function main(): Promise<void> {
   mkdirSync(join(dataDir, 'embedded'));
   const embedded = startProcess([join(root, 'dist/src/server.js')], gatewayEnv(embeddedPort, '', join(dataDir, 'embedded')));
   const baseline = startProcess(['--import', 'tsx', join(root, 'bench/baseline-forwarder.ts')], { PORT: String(baselinePort), UPSTREAM_URL: upstreamUrl });
+  const vendorBaseline = startProcess(['--import', 'tsx', join(root, 'bench/baseline-forwarder.ts')], { PORT: String(vendorBaselinePort), UPSTREAM_URL: vendorUrl });
   try {
     const gw = `http://127.0.0.1:${gatewayPort}`;
     const emb = `http://127.0.0.1:${embeddedPort}`;
-    await Promise.all([waitForHttp(`${gw}/health/ready`), waitForHttp(`${emb}/health/ready`), waitForHttp(`http://127.0.0.1:${baselinePort}/health/live`)]);
+    await Promise.all([waitForHttp(`${gw}/health/ready`), waitForHttp(`${emb}/health/ready`), waitForHttp(`http://127.0.0.1:${baselinePort}/health/live`), waitForHttp(`http://127.0.0.1:${vendorBaselinePort}/health/live`)]);
     const admin = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
     const tenant = (await (await fetch(`${gw}/admin/tenants`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'bench' }) })).json()) as { id: string };
     const key = (await (await fetch(`${gw}/admin/tenants/${tenant.id}/keys`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'bench' }) })).json()) as { secret: string };
@@ -122,6 +144,9 @@ async function main(): Promise<void> {
       // The issue's yardstick: a B2B client's signed request, admitted by rate limit and hard quotas, missing the cache.
       'gateway signed + quotas → openai upstream (cache bypass)': () => drive(`${gw}/v1/sentiment`, {}, { text, options: { cache: 'bypass' } }, signLimited),
       'no Redis: signed + quotas → openai upstream (cache bypass)': () => drive(`${emb}/v1/sentiment`, {}, { text, options: { cache: 'bypass' } }, signEmbedded),
+      [`baseline forwarder → upstream${VENDOR_SUFFIX}`]: () => drive(`http://127.0.0.1:${vendorBaselinePort}/v1/sentiment`, {}, { text }),
+      [`gateway signed + quotas → openai upstream (cache bypass)${VENDOR_SUFFIX}`]: () =>
+        drive(`${gw}/v1/sentiment`, {}, { text, options: { cache: 'bypass', providers: ['vendor'] } }, signLimited),
       'gateway bearer → cache hit': () => drive(`${gw}/v1/sentiment`, auth, { text }),
       'gateway bearer → vendor failing 30 % (retry/failover)': () =>
         drive(`${gw}/v1/sentiment`, auth, { text, options: { cache: 'bypass', providers: ['flaky', 'local'] } }),
@@ -150,7 +175,14 @@ async function main(): Promise<void> {
 
     const medianRps = (name: string) => median(samples[name]?.map((s) => s.rps) ?? [NaN]);
     // Each scenario against the baseline driven with the same number of connections.
-    const baselineRps = (name: string) => medianRps(name.endsWith(', 1 connection') ? 'baseline forwarder → upstream, 1 connection' : 'baseline forwarder → upstream');
+    const baselineRps = (name: string) =>
+      medianRps(
+        name.endsWith(', 1 connection')
+          ? 'baseline forwarder → upstream, 1 connection'
+          : name.endsWith(VENDOR_SUFFIX)
+            ? `baseline forwarder → upstream${VENDOR_SUFFIX}`
+            : 'baseline forwarder → upstream',
+      );
     const rows = Object.entries(samples).map(([name, s]) => ({
       scenario: name,
       rps: Math.round(median(s.map((x) => x.rps))),
@@ -179,15 +211,16 @@ async function main(): Promise<void> {
     process.stdout.write(`\n${table}\n\n${note}\n\n`);
     mkdirSync(join(root, 'bench/results'), { recursive: true });
     const stamp = new Date().toISOString();
-    const setting = { at: stamp, duration_s: DURATION_S, connections: CONNECTIONS, rounds: ROUNDS, upstream_latency_ms: UPSTREAM_LATENCY_MS };
+    const setting = { at: stamp, duration_s: DURATION_S, connections: CONNECTIONS, rounds: ROUNDS, upstream_latency_ms: UPSTREAM_LATENCY_MS, vendor_latency_ms: VENDOR_LATENCY_MS };
     writeFileSync(join(root, 'bench/results/latest.json'), JSON.stringify({ ...setting, rows, notes: note.split('\n') }, null, 2));
     writeFileSync(
       join(root, 'bench/results/latest.md'),
-      `# Bench ${stamp}\n\n${CONNECTIONS} connections, ${DURATION_S} s × ${ROUNDS} rounds, upstream answers after ${UPSTREAM_LATENCY_MS} ms\n\n${table}\n\n${note}\n`,
+      `# Bench ${stamp}\n\n${CONNECTIONS} connections, ${DURATION_S} s × ${ROUNDS} rounds, upstream answers after ${UPSTREAM_LATENCY_MS} ms (rows marked "vendor": ${VENDOR_LATENCY_MS} ms)\n\n${table}\n\n${note}\n`,
     );
   } finally {
-    await Promise.all([stopProcess(gateway), stopProcess(embedded), stopProcess(baseline)]);
+    await Promise.all([stopProcess(gateway), stopProcess(embedded), stopProcess(baseline), stopProcess(vendorBaseline)]);
     await upstream.close();
+    await vendor.close();
     await flaky.close();
     rmSync(dataDir, { recursive: true, force: true });
   }

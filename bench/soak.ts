@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   const upstream = new FakeOpenAi();
   const upstreamUrl = await upstream.start();
   // The fake upstream records every request; a soak must not grow the harness itself.
-  const trim = setInterval(() => (upstream.requests.length = 0), 1_000);
+  upstream.recordRequests = false;
   const adminKey = generateKey('gwa', 'test');
   const dataDir = mkdtempSync(join(tmpdir(), 'gw-soak-'));
   const port = await freePort();
@@ -136,7 +136,6 @@ async function main(): Promise<void> {
     writeFileSync(join(root, 'bench/results/soak.json'), JSON.stringify({ summary, points }, null, 2));
     writeFileSync(join(root, 'bench/results/soak.md'), `# Soak ${new Date().toISOString()}\n\n\`\`\`json\n${JSON.stringify(summary, null, 2)}\n\`\`\`\n\n${table}\n`);
   } finally {
-    clearInterval(trim);
     await stopProcess(gateway);
     await upstream.close();
     rmSync(dataDir, { recursive: true, force: true });

@@ -48,6 +48,8 @@ export class FakeOpenAi {
   failRate = 0;
   /** Added before every answer, as a vendor's model time (load tests, shutdown under load). */
   latencyMs = 0;
+  /** Off under load (bench, soak): millions of recorded requests would hold gigabytes. */
+  recordRequests = true;
   /** Hanging requests whose client (the gateway) went away: proof that an upstream call was cancelled. */
   cancelled = 0;
   private readonly queue: Behaviour[] = [];
@@ -78,7 +80,7 @@ export class FakeOpenAi {
     let raw = '';
     for await (const chunk of req) raw += chunk;
     const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
-    this.requests.push({ path: req.url ?? '', headers: req.headers, body });
+    if (this.recordRequests) this.requests.push({ path: req.url ?? '', headers: req.headers, body });
     const behaviour = this.queue.shift() ?? (this.failRate > 0 && Math.random() < this.failRate ? '500' : 'ok');
     const json = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
