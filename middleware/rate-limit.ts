@@ -24,11 +24,13 @@ export function rateLimitHeaders(d: RateDecision): Record<string, string> {
 }
 
 /**
- * onRequest hook for /v1, after authentication: every configured rule for the key and its tenant is decided in one
- * atomic step; a refused request is not counted and gets 429 RATE_LIMITED with Retry-After.
+ * Hooks for /v1, after authentication: every configured rule for the key and its tenant is decided in one atomic step;
+ * a refused request is not counted and gets 429 RATE_LIMITED with Retry-After. A bearer request is counted before its
+ * body is read; a signed one only once its signature has been verified over the body, so a forged signature (whose
+ * key id is no secret) cannot spend a tenant's limit.
  */
 export function rateLimit(config: RateLimitConfig, store: RateLimitStore, onRefused: () => void = () => {}) {
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  const decide = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const principal = request.principal;
     if (principal?.kind !== 'tenant') return;
     const rules = rulesFor(config, principal.key.id, principal.tenant.quota.requests_per_minute);
@@ -43,5 +45,16 @@ export function rateLimit(config: RateLimitConfig, store: RateLimitStore, onRefu
       });
     }
     void reply.headers(headers);
+  };
+  const signed = new WeakSet<FastifyRequest>();
+  return {
+    onRequest: async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+      if (request.pendingSignature) signed.add(request);
+      else await decide(request, reply);
+    },
+    /** Runs after the body parser (and the bodyless check) verified the signature. */
+    preValidation: async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+      if (signed.has(request)) await decide(request, reply);
+    },
   };
 }

@@ -120,9 +120,11 @@ export async function buildApp(deps: Deps, logger: FastifyBaseLogger): Promise<A
   });
   await app.register(
     async (v1) => {
+      const limits = rateLimit(deps.config.rateLimits, deps.rateLimits, () => deps.metrics.rateLimitRejection());
       v1.addHook('onRequest', tenantAuth(deps));
-      v1.addHook('onRequest', rateLimit(deps.config.rateLimits, deps.rateLimits, () => deps.metrics.rateLimitRejection()));
+      v1.addHook('onRequest', limits.onRequest);
       v1.addHook('preValidation', signedBodylessRequests(deps.nonces));
+      v1.addHook('preValidation', limits.preValidation);
       registerTaskRoutes(v1 as App, deps);
       registerEventRoutes(v1 as App, deps);
       registerItemRoutes(v1 as App, deps);

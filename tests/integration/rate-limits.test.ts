@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOwnRedis, type OwnRedis } from '../helpers/redis.js';
 import { awayFromMinuteEdge } from '../helpers/windows.js';
 import { createTenantWithKey, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { signedInject } from '../helpers/signed.js';
 
 const sentiment = (t: TestApp, auth: Record<string, string>) =>
   t.app.inject({ method: 'POST', url: '/v1/sentiment', headers: auth, payload: { text: 'fine' } });
@@ -33,6 +34,21 @@ describe('rate limits (embedded)', () => {
     const results = [];
     for (let i = 0; i < 5; i++) results.push((await sentiment(t, auth2)).statusCode);
     expect(results).toEqual([200, 200, 200, 429, 429]);
+  });
+
+  it('counts a signed request only once its signature is verified: forged ones cannot spend the limit', async () => {
+    await awayFromMinuteEdge();
+    const s = await createTenantWithKey(t, { name: 'Signed limited' }, { name: 'b2b', mode: 'signed' });
+    const body = JSON.stringify({ text: 'fine' });
+    const call = (secret: string) => signedInject(t.app, { url: '/v1/sentiment', body, keyId: s.keyId, secret });
+    for (let i = 0; i < 8; i++) {
+      const forged = await call('not-the-secret-of-this-key-000000');
+      expect(forged.statusCode).toBe(401);
+      expect(forged.headers['ratelimit-limit']).toBeUndefined();
+    }
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await call(s.key)).statusCode);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
   });
 });
 
