@@ -52,13 +52,13 @@ const resultCheckers = Object.fromEntries(TASKS.map((t) => [t, Compile(TASK_SCHE
   [T in TaskName]: ReturnType<typeof Compile>;
 };
 
+/** Told of every provider attempt as it ends (metrics). */
+export type AttemptObserver = (provider: string, task: TaskName, outcome: string, seconds: number) => void;
+
 /**
  * Runs a task through the provider chain: the configured order (or the caller's, within what the tenant may use),
  * falling through on retryable failures, under one deadline for the whole request.
  */
-/** Told of every provider attempt as it ends (metrics). */
-export type AttemptObserver = (provider: string, task: TaskName, outcome: string, seconds: number) => void;
-
 export class TaskDispatcher {
   private readonly bulkheads = new Map<string, Bulkhead>();
 
