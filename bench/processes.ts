@@ -30,6 +30,26 @@ export function startProcess(args: string[], env: Record<string, string>): Child
   return child;
 }
 
+export interface StandInSpec {
+  latencyMs?: number;
+  failRate?: number;
+}
+
+/** Starts OpenAI-compatible stand-ins in their own process; resolves with each one's base URL. */
+export async function startStandIns<K extends string>(specs: Record<K, StandInSpec>): Promise<{ urls: Record<K, string>; process: ChildProcess }> {
+  const script = new URL('./vendor-stand-ins.ts', import.meta.url).pathname;
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, STAND_INS: JSON.stringify(specs) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+    });
+    child.once('exit', (code) => reject(new Error(`vendor stand-ins exited with ${code}`)));
+  });
+  return { urls: JSON.parse(line) as Record<K, string>, process: child };
+}
+
 export async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));

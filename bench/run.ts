@@ -6,8 +6,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { signRequest } from '../src/client/signing.js';
 import { generateKey } from '../src/keys/api-key.js';
-import { FakeOpenAi } from '../tests/helpers/fake-openai.js';
-import { UNREACHABLE_QUOTA, benchGatewayEnv, freePort, startProcess, stopProcess, waitForHttp } from './processes.js';
+import { UNREACHABLE_QUOTA, benchGatewayEnv, freePort, startProcess, startStandIns, stopProcess, waitForHttp } from './processes.js';
 import { ingest, recommenderFigures } from './recommendations.js';
 import { median } from './stats.js';
 
@@ -66,19 +65,10 @@ async function main(): Promise<void> {
   process.stderr.write('building…\n');
   execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
 
-  const upstream = new FakeOpenAi();
-  upstream.latencyMs = UPSTREAM_LATENCY_MS;
-  upstream.recordRequests = false;
-  const upstreamUrl = await upstream.start();
-  const vendor = new FakeOpenAi();
-  vendor.latencyMs = VENDOR_LATENCY_MS;
-  vendor.recordRequests = false;
-  const vendorUrl = await vendor.start();
-  // A second vendor that fails 30 % of its calls: retries, breakers and failover under load.
-  const flaky = new FakeOpenAi();
-  flaky.failRate = 0.3;
-  flaky.recordRequests = false;
-  const flakyUrl = await flaky.start();
+  // A vendor answering at once, one answering in VENDOR_LATENCY_MS, and one failing 30 % of its calls (retries,
+  // breakers and failover under load).
+  const standIns = await startStandIns({ upstream: { latencyMs: UPSTREAM_LATENCY_MS }, vendor: { latencyMs: VENDOR_LATENCY_MS }, flaky: { failRate: 0.3 } });
+  const { upstream: upstreamUrl, vendor: vendorUrl, flaky: flakyUrl } = standIns.urls;
   const adminKey = generateKey('gwa', 'test');
   const dataDir = mkdtempSync(join(tmpdir(), 'gw-bench-'));
   const configPath = join(dataDir, 'gateway.json');
@@ -218,10 +208,7 @@ async function main(): Promise<void> {
       `# Bench ${stamp}\n\n${CONNECTIONS} connections, ${DURATION_S} s × ${ROUNDS} rounds, upstream answers after ${UPSTREAM_LATENCY_MS} ms (rows marked "vendor": ${VENDOR_LATENCY_MS} ms)\n\n${table}\n\n${note}\n`,
     );
   } finally {
-    await Promise.all([stopProcess(gateway), stopProcess(embedded), stopProcess(baseline), stopProcess(vendorBaseline)]);
-    await upstream.close();
-    await vendor.close();
-    await flaky.close();
+    await Promise.all([stopProcess(gateway), stopProcess(embedded), stopProcess(baseline), stopProcess(vendorBaseline), stopProcess(standIns.process)]);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
