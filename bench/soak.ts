@@ -7,9 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { generateKey } from '../src/keys/api-key.js';
-import { FakeOpenAi } from '../tests/helpers/fake-openai.js';
 import { samplesOf } from '../tests/helpers/prometheus-samples.js';
-import { UNREACHABLE_QUOTA, benchGatewayEnv, freePort, startProcess, stopProcess, waitForHttp } from './processes.js';
+import { UNREACHABLE_QUOTA, benchGatewayEnv, freePort, startProcess, startStandIns, stopProcess, waitForHttp } from './processes.js';
 
 const REQUESTS = Number(process.env.SOAK_REQUESTS ?? 1_000_000);
 const CONNECTIONS = Number(process.env.SOAK_CONNECTIONS ?? 32);
@@ -41,10 +40,8 @@ function slope(points: { x: number; y: number }[]): number {
 
 async function main(): Promise<void> {
   execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
-  const upstream = new FakeOpenAi();
-  const upstreamUrl = await upstream.start();
-  // The fake upstream records every request; a soak must not grow the harness itself.
-  upstream.recordRequests = false;
+  const standIns = await startStandIns({ upstream: {} });
+  const upstreamUrl = standIns.urls.upstream;
   const adminKey = generateKey('gwa', 'test');
   const dataDir = mkdtempSync(join(tmpdir(), 'gw-soak-'));
   const port = await freePort();
@@ -136,8 +133,7 @@ async function main(): Promise<void> {
     writeFileSync(join(root, 'bench/results/soak.json'), JSON.stringify({ summary, points }, null, 2));
     writeFileSync(join(root, 'bench/results/soak.md'), `# Soak ${new Date().toISOString()}\n\n\`\`\`json\n${JSON.stringify(summary, null, 2)}\n\`\`\`\n\n${table}\n`);
   } finally {
-    await stopProcess(gateway);
-    await upstream.close();
+    await Promise.all([stopProcess(gateway), stopProcess(standIns.process)]);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
