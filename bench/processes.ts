@@ -38,7 +38,7 @@ export interface StandInSpec {
 /** Starts OpenAI-compatible stand-ins in their own process; resolves with each one's base URL. */
 export async function startStandIns<K extends string>(specs: Record<K, StandInSpec>): Promise<{ urls: Record<K, string>; process: ChildProcess }> {
   const script = new URL('./vendor-stand-ins.ts', import.meta.url).pathname;
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, STAND_INS: JSON.stringify(specs) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, STAND_INS: JSON.stringify(specs) }, stdio: ['pipe', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {

@@ -13,3 +13,6 @@ for (const [name, spec] of Object.entries(specs)) {
   urls[name] = await standIn.start();
 }
 process.stdout.write(`${JSON.stringify(urls)}\n`);
+// Stdin is a pipe from the harness: when it closes, the harness is gone (even if it crashed), and so are we.
+process.stdin.resume();
+process.stdin.on('end', () => process.exit(0));
