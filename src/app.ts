@@ -80,15 +80,15 @@ export async function buildApp(deps: Deps, logger: FastifyBaseLogger): Promise<A
   );
   // First of all hooks: refused addresses learn nothing else.
   app.addHook('onRequest', globalIpFilter(deps.ipRules));
-  // Once closing, answers end their keep-alive connection: the server can finish closing as soon as in-flight
-  // requests are answered, instead of waiting on idle sockets until the grace period runs out.
-  let closing = false;
+  // Once draining or closing, answers end their keep-alive connection: clients reconnect through the load balancer to
+  // another instance, and the server can finish closing as soon as in-flight requests are answered instead of waiting
+  // on idle sockets until the grace period runs out.
   app.addHook('preClose', async () => {
-    closing = true;
+    deps.lifecycle.draining = true;
   });
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
-    if (closing) void reply.header('connection', 'close');
+    if (deps.lifecycle.draining) void reply.header('connection', 'close');
   });
   app.addHook('onResponse', recordRequestMetrics(deps.metrics));
 

@@ -47,7 +47,12 @@ export interface ObservabilityConfig {
   metricsListener: { host: string; port: number } | undefined;
   /** A `tenant` label on request, token and cost series (one series per tenant: only where tenants are few). */
   metricsTenantLabels: boolean;
-  /** After SIGTERM: how long in-flight requests get before the process exits anyway. */
+  /**
+   * After SIGTERM, how long to keep serving while readiness fails, before the listener closes: the time a load balancer
+   * or Kubernetes needs to stop sending new requests here.
+   */
+  shutdownDrainMs: number;
+  /** After the drain: how long in-flight requests get before the process exits anyway. */
   shutdownGraceMs: number;
 }
 
@@ -192,6 +197,7 @@ function readEnv(env: Env, problems: string[]) {
     observability: {
       metricsListener: metricsPort === undefined ? undefined : { host: env.METRICS_HOST || env.HOST || '127.0.0.1', port: metricsPort },
       metricsTenantLabels: tenantLabels === 'true',
+      shutdownDrainMs: int(env, 'SHUTDOWN_DRAIN_MS', 0, 0, 600_000, problems),
       shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000, problems),
     },
     openaiBaseUrl: url(env, 'OPENAI_BASE_URL', ['http:', 'https:'], problems),

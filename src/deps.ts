@@ -77,6 +77,8 @@ export interface Deps {
   secrets: VaultSecrets | undefined;
   /** Set when this boot generated the bootstrap admin key: show it once, then forget it. */
   generatedAdminKey: string | undefined;
+  /** Set on SIGTERM (or close): readiness fails and answers end their keep-alive connections. */
+  lifecycle: { draining: boolean };
   close(): Promise<void>;
 }
 
@@ -322,6 +324,7 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     redis: hot.redis,
     secrets,
     generatedAdminKey: config.security.adminKey ? undefined : bootstrap?.secret,
+    lifecycle: { draining: false },
     async close() {
       breakers.shutdown();
       clearInterval(finalizer);

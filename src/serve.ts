@@ -36,11 +36,17 @@ async function main(): Promise<void> {
   const deps = await createDeps(config, logger);
   const app = await buildApp(deps, logger);
   const metricsApp = await metricsListener(deps);
-  // On SIGTERM: stop listening (requests on open connections get 503), let in-flight requests finish, then flush the
-  // ledger, quota settlements and outbox and close the pools; past the grace period the process exits anyway.
-  closeWithGrace({ delay: config.observability.shutdownGraceMs }, async ({ signal, err }) => {
+  // On SIGTERM: fail readiness and keep serving for the drain period (load balancers notice and move away), then stop
+  // listening (requests on open connections get 503), let in-flight requests finish, flush the ledger, quota
+  // settlements and outbox and close the pools; past drain + grace the process exits anyway.
+  const { shutdownDrainMs, shutdownGraceMs } = config.observability;
+  closeWithGrace({ delay: shutdownDrainMs + shutdownGraceMs }, async ({ signal, err }) => {
+    deps.lifecycle.draining = true;
     if (err) logger.error({ err }, 'shutting down after an error');
-    else logger.info({ signal }, 'shutting down');
+    else {
+      logger.info({ signal, drain_ms: shutdownDrainMs }, 'shutting down');
+      if (shutdownDrainMs > 0) await new Promise((r) => setTimeout(r, shutdownDrainMs));
+    }
     await app.close();
     await metricsApp?.close();
     await deps.close();

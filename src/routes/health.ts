@@ -16,11 +16,14 @@ export function registerHealthRoutes(app: App, deps: Deps): void {
     {
       schema: {
         tags: ['operations'],
-        summary: 'The gateway can serve: storage and Redis (when configured) answer, Vault secrets (when configured) are loaded. 503 until then.',
+        summary:
+          'The gateway can serve: storage and Redis (when configured) answer, Vault secrets (when configured) are loaded. 503 until then, and 503 `draining` once it is shutting down.',
         response: { 200: Health, 503: Health },
       },
     },
     async (_request, reply) => {
+      // Still serving, but on the way out: the load balancer should send new requests elsewhere.
+      if (deps.lifecycle.draining) return reply.code(503).send({ status: 'draining' });
       const checks: Record<string, string> = {};
       try {
         await deps.repos.ping();

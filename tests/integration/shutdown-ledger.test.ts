@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,31 @@ const root = new URL('../..', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'gw-shutdown-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
+function startGateway(port: number, dir: string, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', join(root, 'src/server.ts')], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATA_DIR: dir,
+      GATEWAY_ADMIN_KEY: ADMIN_KEY_FOR_TESTS,
+      GATEWAY_MASTER_KEY: MASTER_KEY_FOR_TESTS,
+      OPENAI_API_KEY: 'sk-shutdown-test-key',
+      LOG_LEVEL: 'warn',
+      REDIS_URL: '',
+      DATABASE_URL: '',
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+async function tenantWithKey(base: string): Promise<{ tenant: { id: string }; key: { secret: string } }> {
+  const admin = { authorization: `Bearer ${ADMIN_KEY_FOR_TESTS}`, 'content-type': 'application/json' };
+  const tenant = (await (await fetch(`${base}/admin/tenants`, { method: 'POST', headers: admin, body: '{"name":"shutdown"}' })).json()) as { id: string };
+  const key = (await (await fetch(`${base}/admin/tenants/${tenant.id}/keys`, { method: 'POST', headers: admin, body: '{"name":"k"}' })).json()) as { secret: string };
+  return { tenant, key };
+}
+
 /**
  * A real gateway process, stopped with SIGTERM while 20 clients keep sending and a slow vendor keeps requests in flight.
  * Accepted = the gateway started working on it (its vendor call arrived upstream): every such request is answered 200,
@@ -24,27 +49,11 @@ describe('SIGTERM under load', () => {
     upstream.latencyMs = 300;
     const upstreamUrl = await upstream.start();
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/server.ts')], {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        DATA_DIR: dataDir,
-        GATEWAY_ADMIN_KEY: ADMIN_KEY_FOR_TESTS,
-        GATEWAY_MASTER_KEY: MASTER_KEY_FOR_TESTS,
-        OPENAI_BASE_URL: upstreamUrl,
-        OPENAI_API_KEY: 'sk-shutdown-test-key',
-        LOG_LEVEL: 'warn',
-        REDIS_URL: '',
-        DATABASE_URL: '',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const child = startGateway(port, dataDir, { OPENAI_BASE_URL: upstreamUrl });
     const base = `http://127.0.0.1:${port}`;
     try {
       await waitForHttp(`${base}/health/ready`);
-      const admin = { authorization: `Bearer ${ADMIN_KEY_FOR_TESTS}`, 'content-type': 'application/json' };
-      const tenant = (await (await fetch(`${base}/admin/tenants`, { method: 'POST', headers: admin, body: '{"name":"shutdown"}' })).json()) as { id: string };
-      const key = (await (await fetch(`${base}/admin/tenants/${tenant.id}/keys`, { method: 'POST', headers: admin, body: '{"name":"k"}' })).json()) as { secret: string };
+      const { tenant, key } = await tenantWithKey(base);
 
       const answers = new Map<string, number | 'network error'>();
       let inFlight = 0;
@@ -97,6 +106,40 @@ describe('SIGTERM under load', () => {
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
       await upstream.close();
+    }
+  }, 60_000);
+
+  it('with SHUTDOWN_DRAIN_MS, fails readiness at once but keeps answering (closing connections), then exits cleanly', async () => {
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'gw-drain-'));
+    const child = startGateway(port, dir, { SHUTDOWN_DRAIN_MS: '2000' });
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      await waitForHttp(`${base}/health/ready`);
+      const { key } = await tenantWithKey(base);
+      const exited = once(child, 'exit') as Promise<[number | null]>;
+      child.kill('SIGTERM');
+      // The signal arrives asynchronously: readiness flips within moments, never back.
+      let ready = await fetch(`${base}/health/ready`);
+      for (let i = 0; i < 100 && ready.status === 200; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        ready = await fetch(`${base}/health/ready`);
+      }
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({ status: 'draining' });
+      expect((await fetch(`${base}/health/live`)).status).toBe(200);
+      const answer = await fetch(`${base}/v1/sentiment`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key.secret}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'still here', options: { providers: ['local'] } }),
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('connection')).toBe('close');
+      const [code] = await exited;
+      expect(code).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
 });

@@ -42,6 +42,15 @@ describe('loadConfig', () => {
     expect(problems(() => loadConfig({}, { recommendations: { neighbours: 0 } as never })).join()).toContain('recommendations.neighbours: must be >= 1');
   });
 
+  it('reads the shutdown drain and grace periods, and refuses nonsense', () => {
+    expect(loadConfig({}).observability).toMatchObject({ shutdownDrainMs: 0, shutdownGraceMs: 10_000 });
+    expect(loadConfig({ SHUTDOWN_DRAIN_MS: '5000' }).observability.shutdownDrainMs).toBe(5_000);
+    expect(problems(() => loadConfig({ SHUTDOWN_DRAIN_MS: '-1', SHUTDOWN_GRACE_MS: 'soon' })).map((p) => p.split(':')[0])).toEqual([
+      'SHUTDOWN_DRAIN_MS',
+      'SHUTDOWN_GRACE_MS',
+    ]);
+  });
+
   it('lists every problem in one error', () => {
     const found = problems(() =>
       loadConfig({
