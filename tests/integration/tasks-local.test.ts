@@ -33,6 +33,17 @@ describe('task routes on local providers', () => {
     expect(replaced.headers['x-request-id']).toMatch(/^req_[0-9a-f]{32}$/);
   });
 
+  it("names the request, tenant and key on every log line after authentication, one request's lines only", async () => {
+    const [first, second] = [await post('/v1/sentiment', { text: 'first' }), await post('/v1/sentiment', { text: 'second' })];
+    const linesOf = (reqId: string) => t.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.reqId === reqId);
+    for (const res of [first, second]) {
+      const completed = linesOf(String(res.headers['x-request-id'])).find((l) => l.msg === 'request completed');
+      expect(completed).toMatchObject({ tenant: tenant.tenantId, key_id: tenant.keyId });
+    }
+    // Bindings live on each request's own logger: nothing leaks into the app logger's lines.
+    expect(t.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => !l.reqId && l.tenant)).toEqual([]);
+  });
+
   it('categorises into the support taxonomy with intent and alternatives', async () => {
     const res = await post('/v1/categorize', { text: 'can you send me my invoice' });
     expect(res.statusCode).toBe(200);
