@@ -1,12 +1,11 @@
 // `npm run bench`: requests/s and latency of the gateway against a bare forwarder, side by side, in one run.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { signRequest } from '../src/client/signing.js';
 import { generateKey } from '../src/keys/api-key.js';
-import { UNREACHABLE_QUOTA, benchGatewayEnv, freePort, startProcess, startStandIns, stopProcess, waitForHttp } from './processes.js';
+import { UNREACHABLE_QUOTA, benchGatewayEnv, buildGateway, freePort, startProcess, startStandIns, stopProcess, waitForHttp } from './processes.js';
 import { ingest, recommenderFigures } from './recommendations.js';
 import { median } from './stats.js';
 
@@ -63,7 +62,7 @@ async function drive(
 
 async function main(): Promise<void> {
   process.stderr.write('building…\n');
-  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  buildGateway();
 
   // A vendor answering at once, one answering in VENDOR_LATENCY_MS, and one failing 30 % of its calls (retries,
   // breakers and failover under load).

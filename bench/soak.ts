@@ -1,14 +1,13 @@
 // `npm run soak`: a long steady load on one gateway process (SOAK_REQUESTS, default 1 000 000), sampling its resident
 // memory and event-loop lag every SOAK_SAMPLE_S seconds, then fitting a line through the RSS of the second half:
 // a leak shows as a slope that does not flatten once caches and pools are warm.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { generateKey } from '../src/keys/api-key.js';
 import { samplesOf } from '../tests/helpers/prometheus-samples.js';
-import { UNREACHABLE_QUOTA, benchGatewayEnv, freePort, startProcess, startStandIns, stopProcess, waitForHttp } from './processes.js';
+import { UNREACHABLE_QUOTA, benchGatewayEnv, buildGateway, freePort, startProcess, startStandIns, stopProcess, waitForHttp } from './processes.js';
 
 const REQUESTS = Number(process.env.SOAK_REQUESTS ?? 1_000_000);
 const CONNECTIONS = Number(process.env.SOAK_CONNECTIONS ?? 32);
@@ -39,7 +38,7 @@ function slope(points: { x: number; y: number }[]): number {
 }
 
 async function main(): Promise<void> {
-  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  buildGateway();
   const standIns = await startStandIns({ upstream: {} });
   const upstreamUrl = standIns.urls.upstream;
   const adminKey = generateKey('gwa', 'test');

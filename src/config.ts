@@ -148,6 +148,13 @@ function int(env: Env, name: string, fallback: number, min: number, max: number,
   return n;
 }
 
+/** "true" or "false"; unset means false. */
+function flag(env: Env, name: string, problems: string[]): boolean {
+  const raw = env[name] ?? 'false';
+  if (raw !== 'true' && raw !== 'false') problems.push(`${name}: must be true or false`);
+  return raw === 'true';
+}
+
 function url(env: Env, name: string, protocols: string[], problems: string[]): string | undefined {
   const raw = env[name];
   if (!raw) return undefined;
@@ -172,10 +179,8 @@ function readEnv(env: Env, problems: string[]) {
   }
   const masterKey = env.GATEWAY_MASTER_KEY || undefined;
   if (masterKey && Buffer.from(masterKey, 'base64').length !== 32) problems.push('GATEWAY_MASTER_KEY: must be 32 bytes, base64');
-  const allowPrivate = env.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? 'false';
-  if (!['true', 'false'].includes(allowPrivate)) problems.push('WEBHOOK_ALLOW_PRIVATE_NETWORKS: must be true or false');
-  const tenantLabels = env.METRICS_TENANT_LABELS ?? 'false';
-  if (!['true', 'false'].includes(tenantLabels)) problems.push('METRICS_TENANT_LABELS: must be true or false');
+  const allowPrivate = flag(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', problems);
+  const tenantLabels = flag(env, 'METRICS_TENANT_LABELS', problems);
   const metricsPort = env.METRICS_PORT ? int(env, 'METRICS_PORT', 0, 0, 65_535, problems) : undefined;
   const vaultAddr = url(env, 'VAULT_ADDR', ['http:', 'https:'], problems);
   if (Boolean(vaultAddr) !== Boolean(env.VAULT_TOKEN)) problems.push('VAULT_ADDR and VAULT_TOKEN: set both or neither');
@@ -193,10 +198,10 @@ function readEnv(env: Env, problems: string[]) {
     },
     security: { adminKey, masterKey },
     vaultAccess: vaultAddr && env.VAULT_TOKEN ? { addr: vaultAddr, token: env.VAULT_TOKEN } : undefined,
-    webhooks: { allowPrivateNetworks: allowPrivate === 'true' },
+    webhooks: { allowPrivateNetworks: allowPrivate },
     observability: {
       metricsListener: metricsPort === undefined ? undefined : { host: env.METRICS_HOST || env.HOST || '127.0.0.1', port: metricsPort },
-      metricsTenantLabels: tenantLabels === 'true',
+      metricsTenantLabels: tenantLabels,
       shutdownDrainMs: int(env, 'SHUTDOWN_DRAIN_MS', 0, 0, 600_000, problems),
       shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000, problems),
     },

@@ -105,7 +105,7 @@ async function openHotState(config: Config, logger: FastifyBaseLogger): Promise<
   const url = config.storage.redisUrl;
   if (!url) {
     const nonces = new MemoryNonceStore();
-  return {
+    return {
       redis: undefined,
       nonces,
       rateLimits: new MemoryRateLimitStore(),

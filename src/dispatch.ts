@@ -148,16 +148,18 @@ export class TaskDispatcher {
           if (!resultCheckers[task].Check(output.result)) {
             throw new ProviderError(provider.name, 'invalid_output', `${provider.name} returned a ${task} result outside the schema`);
           }
-          attempts.push({ provider: provider.name, outcome: 'ok', ms: performance.now() - started });
-          this.observe(provider.name, task, 'ok', (performance.now() - started) / 1000);
+          const ms = performance.now() - started;
+          attempts.push({ provider: provider.name, outcome: 'ok', ms });
+          this.observe(provider.name, task, 'ok', ms / 1000);
           const priced = { provider: provider.name, kind: provider.kind, model: output.model, task, usage: output.usage };
           const cost = costMicros(this.config.pricing, priced);
           return { ...output, provider: provider.name, cost_micros: cost, unit_price: unitPrice(this.config.pricing, priced), attempts };
         } catch (err) {
           const failure = asProviderError(provider.name, err);
           if (failure instanceof CircuitOpenError) openRetries.push(failure.retryAfterMs ?? 0);
-          attempts.push({ provider: provider.name, outcome: failure.failure, ms: performance.now() - started });
-          this.observe(provider.name, task, failure.failure, (performance.now() - started) / 1000);
+          const ms = performance.now() - started;
+          attempts.push({ provider: provider.name, outcome: failure.failure, ms });
+          this.observe(provider.name, task, failure.failure, ms / 1000);
           if (signal.aborted) throw deadlineError(task, deadlineMs, attempts, deadline.clientGone);
           if (!failure.fallsThrough) {
             throw new GatewayError('PROVIDER_ERROR', `Provider "${provider.name}" rejected the request.`, {

@@ -12,8 +12,6 @@ export interface ChatMessage {
 
 /** The JSON schema a model's answer must follow: sent as `response_format`, and checked on the way back. */
 export interface AnswerFormat {
-  name: string;
-  schema: TSchema;
   /** `response_format` as JSON text. */
   json: string;
   check(answer: unknown): boolean;
@@ -33,7 +31,7 @@ function answerFormat(name: string, schema: TSchema, fixed: boolean): AnswerForm
   const check = compiled ? (answer: unknown) => compiled.Check(answer) : (answer: unknown) => Value.Check(schema, answer);
   // TypeBox schemas carry symbol metadata; JSON.stringify leaves it out, which is what vendors want.
   const json = JSON.stringify({ type: 'json_schema', json_schema: { name, strict: true, schema } });
-  return { name, schema, json, check };
+  return { json, check };
 }
 
 const closed = { additionalProperties: false } as const;
