@@ -42,7 +42,8 @@ export interface Provider {
 }
 
 export type ProviderFailure =
-  | 'timeout' // deadline reached
+  | 'timeout' // the vendor took longer than its own time limit, or than the gateway's default deadline for the task
+  | 'deadline' // a deadline the caller chose (options.timeout_ms) ran out first: says nothing about the vendor
   | 'aborted' // the client went away
   | 'connection' // could not reach the upstream
   | 'upstream_5xx'
@@ -129,6 +130,8 @@ export interface OpenAiProviderConfig {
   /** Bulkhead: calls in flight at once, and how many more may wait for a slot. */
   maxConcurrency: number;
   maxQueue: number;
+  /** Share of the slots and of the queue one tenant may hold at once. */
+  tenantShare: number;
 }
 
 export interface LocalProviderConfig {

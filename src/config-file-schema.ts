@@ -28,6 +28,8 @@ const OpenAiProvider = Type.Object(
     /** Calls in flight at once (default: max_connections) and how many more may queue (default: 4 × that). */
     max_concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
     max_queue: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
+    /** Share of those slots (and of the queue) one tenant may hold at once, so one tenant cannot exhaust them. */
+    tenant_share: Type.Optional(Type.Number({ minimum: 0.01, maximum: 1 })),
     /** `path#field` of the API key in Vault KV v2 (under vault.kv_mount); needs VAULT_ADDR and VAULT_TOKEN. */
     api_key_vault: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_./-]{1,200}#[A-Za-z0-9_.-]{1,100}$' })),
   },
@@ -121,6 +123,8 @@ export const ConfigFileSchema = Type.Object(
           volume_threshold: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
           window_seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3_600 })),
           reset_seconds: Type.Optional(Type.Number({ minimum: 0.1, maximum: 3_600 })),
+          /** Failures must come from this many tenants (or every tenant that called) before a shared breaker opens. */
+          min_failing_tenants: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000 })),
         },
         { additionalProperties: false },
       ),

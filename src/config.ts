@@ -33,7 +33,7 @@ export interface Config {
   recommendations: RecommendationServiceOptions;
   retries: { maxAttempts: number; baseMs: number; maxDelayMs: number };
   loadShedding: { maxEventLoopDelayMs: number; sampleIntervalMs: number };
-  breakers: { errorThresholdPercent: number; volumeThreshold: number; windowMs: number; resetMs: number };
+  breakers: { errorThresholdPercent: number; volumeThreshold: number; windowMs: number; resetMs: number; minFailingTenants: number };
   webhooks: WebhookConfig;
   observability: ObservabilityConfig;
   providers: Record<string, ProviderConfig>;
@@ -237,6 +237,7 @@ function openAiProvider(
     maxConnections: spec.max_connections ?? 64,
     maxConcurrency: spec.max_concurrency ?? spec.max_connections ?? 64,
     maxQueue: spec.max_queue ?? 4 * (spec.max_concurrency ?? spec.max_connections ?? 64),
+    tenantShare: spec.tenant_share ?? 0.5,
   };
 }
 
@@ -351,6 +352,7 @@ export function loadConfig(env: Env, file?: string | ConfigFile): Config {
       volumeThreshold: content.breakers?.volume_threshold ?? 20,
       windowMs: (content.breakers?.window_seconds ?? 30) * 1000,
       resetMs: Math.round((content.breakers?.reset_seconds ?? 30) * 1000),
+      minFailingTenants: content.breakers?.min_failing_tenants ?? 2,
     },
     cache: {
       l1MaxBytes: content.cache?.l1_max_bytes ?? 64 * 1024 * 1024,

@@ -220,7 +220,7 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
   const providers = buildProviders(config.providers, { http, recommender, taxonomies, secrets });
   const audit = new AuditLog(repos.audit, clock);
   const ledger = new LedgerWriter(repos.usage, logger);
-  const breakers = new ProviderBreakers(config.breakers, events);
+  const breakers = new ProviderBreakers(config.breakers, events, clock);
   const cipher = buildCipher(config, vault);
   const keys = new KeyService({
     events,

@@ -70,7 +70,7 @@ export class TaskDispatcher {
     private readonly observe: AttemptObserver = () => {},
   ) {
     for (const [name, p] of Object.entries(config.providers)) {
-      if (p.type === 'openai') this.bulkheads.set(name, new Bulkhead(name, p.maxConcurrency, p.maxQueue));
+      if (p.type === 'openai') this.bulkheads.set(name, new Bulkhead(name, p.maxConcurrency, p.maxQueue, p.tenantShare));
     }
   }
 
@@ -132,18 +132,21 @@ export class TaskDispatcher {
     const knowledge = task === 'smart-response' && this.grounding ? await this.grounding.ground(tenant.id, request.input as TaskInput<'smart-response'>) : undefined;
     const attempts: Attempt[] = [];
     const openRetries: number[] = [];
+    // A deadline shorter than the task's configured one is the caller's choice: running out of it is not the vendor's fault.
+    const callerCut = deadlineMs < this.config.tasks[task].timeoutMs;
     const begun = performance.now();
     for (const provider of chain) {
       for (let attempt = 1; ; attempt++) {
         const started = performance.now();
         try {
-          const call = () => provider.run(task, request.input, { tenantId: tenant.id, requestId: request.requestId, signal, knowledge });
+          const run = () => provider.run(task, request.input, { tenantId: tenant.id, requestId: request.requestId, signal, knowledge });
+          const call = callerCut ? () => run().catch((err: unknown) => Promise.reject(asCallerDeadline(err, signal))) : run;
           // In-process providers have no vendor to protect from, and stay the last resort when breakers are open.
           const bulkhead = this.bulkheads.get(provider.name);
           const model = provider.modelFor?.(task) ?? provider.kind;
-          const guarded = () => this.breakers.call(provider.name, model, call);
+          const guarded = () => this.breakers.call(provider.name, model, tenant.id, call);
           const output = await inAttemptSpan({ provider: provider.name, kind: provider.kind, task, model, attempt }, () =>
-            provider.kind === 'local' ? call() : bulkhead ? bulkhead.run(guarded, signal) : guarded(),
+            provider.kind === 'local' ? call() : bulkhead ? bulkhead.run(guarded, signal, tenant.id) : guarded(),
           );
           if (!resultCheckers[task].Check(output.result)) {
             throw new ProviderError(provider.name, 'invalid_output', `${provider.name} returned a ${task} result outside the schema`);
@@ -202,6 +205,12 @@ function asProviderError(provider: string, err: unknown): ProviderError {
   if (err instanceof ProviderError) return err;
   // A bug inside a provider must not take the request down while another provider could answer.
   return new ProviderError(provider, 'invalid_output', `${provider} failed unexpectedly`, { cause: err });
+}
+
+/** The request's own deadline (not the vendor's time limit) cut the call short: a `deadline`, never a vendor `timeout`. */
+function asCallerDeadline(err: unknown, signal: AbortSignal): unknown {
+  if (!(err instanceof ProviderError) || err.failure !== 'timeout' || !signal.aborted) return err;
+  return new ProviderError(err.provider, 'deadline', `${err.provider} call cut short by the caller's deadline`, { cause: err });
 }
 
 function publicAttempts(attempts: Attempt[]) {

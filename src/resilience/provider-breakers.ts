@@ -1,13 +1,8 @@
-import CircuitBreaker from 'opossum';
 import { BREAKER_FAILURES, ProviderError } from '../../providers/provider.js';
 import type { EventBus } from '../events/event-bus.js';
+import { CircuitBreaker, type CallOutcome, type CircuitSettings } from './circuit-breaker.js';
 
-export interface BreakerSettings {
-  errorThresholdPercent: number;
-  volumeThreshold: number;
-  windowMs: number;
-  resetMs: number;
-}
+export type BreakerSettings = CircuitSettings;
 
 export interface BreakerStatus {
   provider: string;
@@ -23,8 +18,7 @@ export interface BreakerStatus {
 interface Entry {
   provider: string;
   model: string;
-  breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
-  openedAt: number | null;
+  breaker: CircuitBreaker;
 }
 
 /** Thrown instead of calling a provider whose breaker is open; falls through to the next provider. */
@@ -35,9 +29,19 @@ export class CircuitOpenError extends ProviderError {
 }
 
 /**
- * One opossum breaker per provider and model. Counts 5xx, timeouts, connection errors and 429 (not other 4xx, not a
- * client going away); opens at the error threshold over at least `volumeThreshold` calls in the rolling window; after
- * `resetMs` lets exactly one probe through. State changes become provider.circuit_opened / provider.circuit_closed.
+ * A vendor answered (even with a 4xx or an unusable answer): healthy. It failed in a way that says it is unhealthy:
+ * a failure. Anything the caller caused (its own short deadline, going away) says nothing about the vendor.
+ */
+function outcomeOf(err: unknown): CallOutcome {
+  if (!(err instanceof ProviderError)) return 'success';
+  if (BREAKER_FAILURES.has(err.failure)) return 'failure';
+  return err.failure === 'deadline' || err.failure === 'aborted' ? 'ignored' : 'success';
+}
+
+/**
+ * One breaker per provider and model, shared by every tenant. Counts 5xx, the vendor's own timeouts, connection
+ * errors and 429; a failure share over the rolling window must come from enough tenants to open it. State changes
+ * become provider.circuit_opened / provider.circuit_closed.
  */
 export class ProviderBreakers {
   private readonly entries = new Map<string, Entry>();
@@ -45,65 +49,50 @@ export class ProviderBreakers {
   constructor(
     private readonly settings: BreakerSettings,
     private readonly events: EventBus,
+    private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  async call<T>(provider: string, model: string, action: () => Promise<T>): Promise<T> {
+  async call<T>(provider: string, model: string, tenant: string, action: () => Promise<T>): Promise<T> {
     const entry = this.entry(provider, model);
+    const admitted = entry.breaker.admit();
+    if (!admitted) throw new CircuitOpenError(provider, entry.breaker.retryAfterMs());
+    const probe = admitted === 'probe';
+    const started = this.clock().getTime();
     try {
-      return (await entry.breaker.fire(action)) as T;
+      const result = await action();
+      entry.breaker.settle('success', tenant, this.clock().getTime() - started, probe);
+      return result;
     } catch (err) {
-      if ((err as { code?: string }).code === 'EOPENBREAKER') throw new CircuitOpenError(provider, this.retryAfter(entry));
+      entry.breaker.settle(outcomeOf(err), tenant, this.clock().getTime() - started, probe);
       throw err;
     }
-  }
-
-  private retryAfter(entry: Entry): number {
-    return entry.openedAt === null ? this.settings.resetMs : Math.max(0, entry.openedAt + this.settings.resetMs - Date.now());
   }
 
   private entry(provider: string, model: string): Entry {
     const id = `${provider}/${model}`;
     let entry = this.entries.get(id);
     if (entry) return entry;
-    const breaker = new CircuitBreaker((action: () => Promise<unknown>) => action(), {
-      timeout: false, // the dispatcher owns deadlines
-      errorThresholdPercentage: this.settings.errorThresholdPercent,
-      volumeThreshold: this.settings.volumeThreshold,
-      rollingCountTimeout: this.settings.windowMs,
-      rollingCountBuckets: 10,
-      resetTimeout: this.settings.resetMs,
-      rollingPercentilesEnabled: true,
-      errorFilter: (err: unknown) => !(err instanceof ProviderError && BREAKER_FAILURES.has(err.failure)),
+    const breaker = new CircuitBreaker(this.settings, () => this.clock().getTime(), (state) => {
+      if (state === 'open') this.events.emit('provider.circuit_opened', null, { provider, model, retry_after_ms: this.settings.resetMs });
+      else this.events.emit('provider.circuit_closed', null, { provider, model });
     });
-    entry = { provider, model, breaker, openedAt: null };
-    const e = entry;
-    breaker.on('open', () => {
-      e.openedAt = Date.now();
-      this.events.emit('provider.circuit_opened', null, { provider, model, retry_after_ms: this.settings.resetMs });
-    });
-    breaker.on('close', () => {
-      e.openedAt = null;
-      this.events.emit('provider.circuit_closed', null, { provider, model });
-    });
+    entry = { provider, model, breaker };
     this.entries.set(id, entry);
     return entry;
   }
 
   status(): BreakerStatus[] {
     return [...this.entries.values()].map((e) => {
-      const stats = e.breaker.stats;
-      const failures = stats.failures + stats.timeouts;
-      const calls = stats.successes + failures;
-      const percentiles = stats.percentiles as Record<string, number>;
+      const s = e.breaker.status();
       return {
         provider: e.provider,
         model: e.model,
-        state: e.breaker.opened ? 'open' : e.breaker.halfOpen ? 'half_open' : 'closed',
-        calls,
-        failures,
-        error_rate: calls === 0 ? 0 : Math.round((failures / calls) * 1000) / 1000,
-        latency_ms: { p50: percentiles['0.5'] ?? 0, p95: percentiles['0.95'] ?? 0, p99: percentiles['0.99'] ?? 0 },
-        retry_after_ms: e.breaker.opened ? this.retryAfter(e) : null,
+        state: s.state,
+        calls: s.calls,
+        failures: s.failures,
+        error_rate: s.calls === 0 ? 0 : Math.round((s.failures / s.calls) * 1000) / 1000,
+        latency_ms: s.latency,
+        retry_after_ms: s.state === 'closed' ? null : e.breaker.retryAfterMs(),
       };
     });
   }
@@ -120,6 +109,6 @@ export class ProviderBreakers {
   }
 
   shutdown(): void {
-    for (const e of this.entries.values()) e.breaker.shutdown();
+    // Nothing runs in the background: state changes happen only when calls are admitted or settled.
   }
 }

@@ -6,10 +6,17 @@ describe('circuit breakers', () => {
   const upstream = new FakeOpenAi();
   let t: TestApp;
   let k: TenantWithKey;
+  let other: TenantWithKey;
+  let nowMs = Date.parse('2026-06-01T00:00:00Z');
   const admin = () => ({ authorization: `Bearer ${t.adminKey}` });
   const events: { type: string; data: Record<string, unknown> }[] = [];
-  const ask = (providers?: string[]) =>
-    t.app.inject({ method: 'POST', url: '/v1/sentiment', headers: k.auth, payload: { text: 'hello', ...(providers ? { options: { providers } } : {}) } });
+  const ask = (providers?: string[], who: TenantWithKey = k, timeoutMs?: number) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/v1/sentiment',
+      headers: who.auth,
+      payload: { text: 'hello', ...(providers || timeoutMs ? { options: { ...(providers ? { providers } : {}), ...(timeoutMs ? { timeout_ms: timeoutMs } : {}) } } : {}) },
+    });
   const openaiState = async () =>
     (await t.app.inject({ method: 'GET', url: '/admin/providers', headers: admin() })).json().data.find((p: { name: string }) => p.name === 'openai').breakers[0];
 
@@ -17,8 +24,10 @@ describe('circuit breakers', () => {
     t = await startTestApp({
       env: { OPENAI_BASE_URL: await upstream.start() },
       file: { cache: NO_CACHE, retries: { max_attempts: 1 }, breakers: { volume_threshold: 20, error_threshold_percent: 50, window_seconds: 30, reset_seconds: 1 } },
+      overrides: { clock: () => new Date(nowMs) },
     });
     k = await createTenantWithKey(t, { name: 'Breakers' });
+    other = await createTenantWithKey(t, { name: 'Bystander' });
     t.deps.events.on((e) => e.type.startsWith('provider.') && events.push({ type: e.type, data: e.data }));
   });
   afterAll(async () => {
@@ -48,7 +57,7 @@ describe('circuit breakers', () => {
   });
 
   it('after the reset time exactly one probe goes through, and its success closes the breaker', async () => {
-    await new Promise((r) => setTimeout(r, 1_100));
+    nowMs += 1_100;
     const calls = upstream.requests.length;
     upstream.plan('slow');
     const answers = await Promise.all(Array.from({ length: 5 }, () => ask()));
@@ -58,6 +67,43 @@ describe('circuit breakers', () => {
     expect((await openaiState()).state).toBe('closed');
   });
 
+  it("a tenant's own short deadlines are not vendor failures: 25 cut-short calls leave the shared breaker closed", async () => {
+    // Regression: a tenant with timeout_ms 100 against a vendor answering in 400 ms opened the breaker for everyone.
+    const before = events.length;
+    upstream.latencyMs = 400;
+    try {
+      const cut = await Promise.all(Array.from({ length: 25 }, () => ask(['openai'], k, 100)));
+      expect(cut.every((r) => r.json().error?.code === 'PROVIDER_TIMEOUT')).toBe(true);
+      expect(await openaiState()).toMatchObject({ state: 'closed', failures: 0 });
+      const answered = await ask(undefined, other);
+      expect(answered.json().meta.provider).toBe('openai');
+    } finally {
+      upstream.latencyMs = 0;
+    }
+    expect(events.slice(before)).toEqual([]);
+  });
+
+  it("one tenant's real vendor failures do not open the breaker while another tenant's calls succeed; both failing do", async () => {
+    await t.app.inject({ method: 'POST', url: '/admin/providers/openai/reset', headers: admin() });
+    const before = events.length;
+    for (let i = 0; i < 30; i++) {
+      upstream.plan('500');
+      await ask(undefined, k);
+      await ask(undefined, other);
+    }
+    expect(await openaiState()).toMatchObject({ state: 'closed', calls: 60, failures: 30 });
+    expect(events.slice(before)).toEqual([]);
+    for (let i = 0; i < 12; i++) {
+      upstream.plan('500', '500');
+      await ask(undefined, k);
+      await ask(undefined, other);
+    }
+    expect((await openaiState()).state).toBe('open');
+    expect(events.slice(before).map((e) => e.type)).toEqual(['provider.circuit_opened']);
+    upstream.reset();
+    await t.app.inject({ method: 'POST', url: '/admin/providers/openai/reset', headers: admin() });
+  });
+
   it('provider 400s never open it', async () => {
     upstream.plan(...Array<'400'>(25).fill('400'));
     for (let i = 0; i < 25; i++) expect((await ask()).json().error.code).toBe('PROVIDER_ERROR');
@@ -65,6 +111,7 @@ describe('circuit breakers', () => {
   });
 
   it('an admin can close an open breaker at once', async () => {
+    nowMs += 31_000; // past the window that counted the 400s as answers
     upstream.plan(...Array<'503'>(20).fill('503'));
     for (let i = 0; i < 20; i++) await ask();
     expect((await openaiState()).state).toBe('open');

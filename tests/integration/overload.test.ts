@@ -16,7 +16,7 @@ describe('bulkheads, load shedding and cancellation', () => {
       file: {
         cache: NO_CACHE,
         retries: { max_attempts: 1 },
-        providers: { openai: { type: 'openai', max_concurrency: 2, max_queue: 1, timeout_ms: 5_000 } },
+        providers: { openai: { type: 'openai', max_concurrency: 2, max_queue: 1, timeout_ms: 5_000, tenant_share: 1 } },
         load_shedding: { max_event_loop_delay_ms: 100, sample_interval_ms: 100 },
         webhooks: { poll_ms: 60_000 }, // no background dispatch passes between the bursts
       },

@@ -9,7 +9,7 @@ beforeAll(async () => {
   upstream = new FakeOpenAi();
   t = await startTestApp({
     env: { OPENAI_BASE_URL: await upstream.start(), LOG_LEVEL: 'silent' },
-    file: { providers: { openai: { type: 'openai', max_connections: 2 } } },
+    file: { providers: { openai: { type: 'openai', max_connections: 2, tenant_share: 1 } } },
   });
 });
 afterAll(async () => {
