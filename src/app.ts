@@ -62,6 +62,11 @@ export async function buildApp(deps: Deps, logger: FastifyBaseLogger): Promise<A
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true },
+    // Requests the router cannot even read (malformed percent-escapes in the path) answer in the contract's envelope.
+    frameworkErrors: (err, request, reply) => {
+      void reply.header('x-request-id', request.id);
+      errorHandler(err.code === 'FST_ERR_BAD_URL' ? new GatewayError('VALIDATION_FAILED', 'The URL path is not valid percent-encoded UTF-8.') : err, request, reply);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.addSchema(ErrorResponse);

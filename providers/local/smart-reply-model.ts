@@ -5,6 +5,7 @@ import { FALLBACK_ANSWER, INTENT_ANSWERS, TONES } from './reply-templates.js';
 import { scoreSentiment } from './sentiment/sentiment-model.js';
 import type { SupportClassifier } from './support-classifier.js';
 import { words } from './text.js';
+import { fillPlaceholders } from './fill-placeholders.js';
 import { round4 } from './round.js';
 
 const URGENCY = new Set(
@@ -17,15 +18,6 @@ export const ESCALATION_THRESHOLD = 0.5;
  * questions, entries above it were the right one 87 % of the time (`npm run eval`); below it the intent template is safer.
  */
 export const KNOWLEDGE_ANSWER_COVERAGE = 0.3;
-
-/** Fills `{name}` from context; drops unknown placeholders and the spaces they leave behind. */
-export function fillPlaceholders(template: string, context: Record<string, string> = {}): string {
-  return template
-    .replace(/\{([a-z][a-z0-9_]*)\}/g, (_, name: string) => context[name] ?? '')
-    .replace(/\s+([,.!?])/g, '$1')
-    .replace(/ {2,}/g, ' ')
-    .trim();
-}
 
 function overlap(a: string, b: string): number {
   const x = new Set(words(a));
@@ -77,9 +69,11 @@ export function smartReply(
   const tone = input.tone ?? 'friendly';
   const score = escalationScore(input, intent, sentiment.score);
   const otherTone: Tone = tone === 'concise' ? 'friendly' : 'concise';
-  const alternatives = [compose(answer, otherTone, language, input.context), ...grounded.slice(1, 3).map((k) => compose(k.answer, tone, language, input.context))];
+  // A template that fills to nothing (placeholders whose values are all blank) is no reply: the fallback answers.
+  const filled = (text: string, t: Tone) => compose(text, t, language, input.context) || compose(FALLBACK_ANSWER[language], t, language, undefined);
+  const alternatives = [filled(answer, otherTone), ...grounded.slice(1, 3).map((k) => filled(k.answer, tone))];
   return {
-    reply: compose(answer, tone, language, input.context),
+    reply: filled(answer, tone),
     alternatives,
     intent,
     sentiment: sentiment.label,

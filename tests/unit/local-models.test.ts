@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { matchLabels } from '../../providers/local/label-matcher.js';
 import { detectLanguage } from '../../providers/local/language.js';
 import { NEUTRAL_BAND, scoreSentiment } from '../../providers/local/sentiment/sentiment-model.js';
-import { fillPlaceholders, smartReply } from '../../providers/local/smart-reply-model.js';
+import { smartReply } from '../../providers/local/smart-reply-model.js';
+import { MAX_REPLY_CHARS, fillPlaceholders } from '../../providers/local/fill-placeholders.js';
 import { supportClassifier } from '../../providers/local/support-classifier.js';
 import { SUPPORT_TAXONOMY } from '../../providers/support-taxonomy.js';
 
@@ -94,6 +96,35 @@ describe('zero-shot labels without a model', () => {
 describe('smart replies', () => {
   it('fills context values and drops unknown placeholders', () => {
     expect(fillPlaceholders('Hi {customer_name}! Order {order_id}.', { customer_name: 'Ana' })).toBe('Hi Ana! Order.');
+  });
+
+  it('fills exactly as the regex chain it replaced did, on short arbitrary templates and values', () => {
+    const reference = (template: string, context: Record<string, string>) =>
+      template
+        .replace(/\{([a-z][a-z0-9_]*)\}/g, (_, name: string) => context[name] ?? '')
+        .replace(/\s+([,.!?])/g, '$1')
+        .replace(/ {2,}/g, ' ')
+        .trim();
+    const piece = fc.constantFrom('{a}', '{b}', '{zz}', '{', '}', ' ', '  ', '\n', '.', ',', '!', '?', 'x', 'Hi', '{1}', '{a');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), fc.array(piece, { maxLength: 5 }), (parts, value) => {
+        const template = parts.join('');
+        const context = { a: value.join(''), zz: 'ok' };
+        // Whitespace other than spaces (a line break) trims differently at the ends; the middle is what must agree.
+        expect(fillPlaceholders(template, context)).toBe(reference(template, context).replace(/^\s+|\s+$/g, ''));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('is linear and capped on a template of many placeholders with long values', () => {
+    const blank = fillPlaceholders('{a}'.repeat(3_333), { a: ' '.repeat(1000) + 'word'.repeat(10) });
+    expect(blank.length).toBeLessThanOrEqual(MAX_REPLY_CHARS);
+    const wordy = fillPlaceholders('{a}'.repeat(3_333), { a: 'word '.repeat(200) });
+    expect(wordy.length).toBeLessThanOrEqual(MAX_REPLY_CHARS);
+    expect(wordy.endsWith('word…')).toBe(true);
+    expect(fillPlaceholders(' '.repeat(9_999) + 'x')).toBe('x');
+    expect(fillPlaceholders('{' + 'a'.repeat(50_000))).toHaveLength(MAX_REPLY_CHARS);
   });
 
   it('answers in French with the customer name, formally', () => {

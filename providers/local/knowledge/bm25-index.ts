@@ -26,12 +26,15 @@ const B = 0.75;
 type Stemmable = 'en' | 'fr';
 const stemmable = (language: string | null): Stemmable => (language === 'fr' ? 'fr' : 'en');
 
+/** No word of either language is longer; the stemmers' regexes are super-linear on such runs (a 10 000-letter "word" took 0.5 s). */
+const MAX_STEMMED_LENGTH = 40;
+
 /** Content words, stemmed: stop words say nothing about which entry answers a question. */
 export function terms(text: string, language: Stemmable): string[] {
   const stop = STOPWORDS[language];
   const stemmer = STEMMERS[language];
   const out: string[] = [];
-  for (const w of words(text)) if (!stop.has(w)) out.push(stemmer.stem(w));
+  for (const w of words(text)) if (!stop.has(w)) out.push(w.length > MAX_STEMMED_LENGTH ? w : stemmer.stem(w));
   return out;
 }
 
