@@ -60,7 +60,9 @@ export async function buildApp(deps: Deps, logger: FastifyBaseLogger): Promise<A
     trustProxy: deps.config.server.trustProxy.length > 0 ? [...deps.config.server.trustProxy] : false,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    return503OnClosing: true,
+    // While closing, requests already on open connections are answered as usual (each closing its connection): a 503
+    // would refuse work whose bytes reached the gateway before the stop, in a body outside the contract.
+    return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true },
     // Requests the router cannot even read (malformed percent-escapes in the path) answer in the contract's envelope.
     frameworkErrors: (err, request, reply) => {

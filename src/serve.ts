@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createDeps, type Deps } from './deps.js';
 import { createLogger } from './logger.js';
+import { stopAccepting } from './http/stop-accepting.js';
 import { metricsHandler } from './routes/metrics.js';
 import { stopTracing } from './observability/tracing.js';
 
@@ -37,8 +38,9 @@ async function main(): Promise<void> {
   const app = await buildApp(deps, logger);
   const metricsApp = await metricsListener(deps);
   // On SIGTERM: fail readiness and keep serving for the drain period (load balancers notice and move away), then stop
-  // listening (requests on open connections get 503), let in-flight requests finish, flush the ledger, quota
-  // settlements and outbox and close the pools; past drain + grace the process exits anyway.
+  // listening without resetting a connection whose request has arrived (stop-accepting.ts), answer every request that
+  // reached the process (each answer closing its connection), flush the ledger, quota settlements and outbox and close
+  // the pools; past drain + grace the process exits anyway.
   const { shutdownDrainMs, shutdownGraceMs } = config.observability;
   closeWithGrace({ delay: shutdownDrainMs + shutdownGraceMs }, async ({ signal, err }) => {
     deps.lifecycle.draining = true;
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
       logger.info({ signal, drain_ms: shutdownDrainMs }, 'shutting down');
       if (shutdownDrainMs > 0) await new Promise((r) => setTimeout(r, shutdownDrainMs));
     }
+    await stopAccepting(app.server);
     await app.close();
     await metricsApp?.close();
     await deps.close();
