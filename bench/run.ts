@@ -91,12 +91,17 @@ async function main(): Promise<void> {
   // …and the embedded gateway as `npm start` runs it: no Redis, everything in process.
   mkdirSync(join(dataDir, 'embedded'));
   const embedded = startProcess([join(root, 'dist/src/server.js')], gatewayEnv(embeddedPort, '', join(dataDir, 'embedded')));
+  // …and the same without the ledger spool (LEDGER_SPOOL_DIR=off): what the kill -9 durability costs.
+  const noSpoolPort = await freePort();
+  mkdirSync(join(dataDir, 'no-spool'));
+  const noSpool = startProcess([join(root, 'dist/src/server.js')], { ...gatewayEnv(noSpoolPort, '', join(dataDir, 'no-spool')), LEDGER_SPOOL_DIR: 'off' });
   const baseline = startProcess(['--import', 'tsx', join(root, 'bench/baseline-forwarder.ts')], { PORT: String(baselinePort), UPSTREAM_URL: upstreamUrl });
   const vendorBaseline = startProcess(['--import', 'tsx', join(root, 'bench/baseline-forwarder.ts')], { PORT: String(vendorBaselinePort), UPSTREAM_URL: vendorUrl });
   try {
     const gw = `http://127.0.0.1:${gatewayPort}`;
     const emb = `http://127.0.0.1:${embeddedPort}`;
-    await Promise.all([waitForHttp(`${gw}/health/ready`), waitForHttp(`${emb}/health/ready`), waitForHttp(`http://127.0.0.1:${baselinePort}/health/live`), waitForHttp(`http://127.0.0.1:${vendorBaselinePort}/health/live`)]);
+    const unspooled = `http://127.0.0.1:${noSpoolPort}`;
+    await Promise.all([waitForHttp(`${gw}/health/ready`), waitForHttp(`${emb}/health/ready`), waitForHttp(`${unspooled}/health/ready`), waitForHttp(`http://127.0.0.1:${baselinePort}/health/live`), waitForHttp(`http://127.0.0.1:${vendorBaselinePort}/health/live`)]);
     const admin = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
     const tenant = (await (await fetch(`${gw}/admin/tenants`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'bench' }) })).json()) as { id: string };
     const key = (await (await fetch(`${gw}/admin/tenants/${tenant.id}/keys`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'bench' }) })).json()) as { secret: string };
@@ -121,6 +126,8 @@ async function main(): Promise<void> {
     const embeddedSigned = await signedQuotaKey(emb, admin);
     const signEmbedded = (payload: string) =>
       signRequest({ method: 'POST', url: `${emb}/v1/sentiment`, body: payload, keyId: embeddedSigned.id, secret: embeddedSigned.secret });
+    const embeddedAuth = await bearerAuth(emb, admin);
+    const unspooledAuth = await bearerAuth(unspooled, admin);
     const text = 'The delivery was quick and the product works great.';
     process.stderr.write('ingesting 100 000 events through /v1/events…\n');
     const eventsPerSecond = await ingest(`${gw}/v1/events`, auth);
@@ -151,6 +158,13 @@ async function main(): Promise<void> {
         drive(`${gw}/v1/recommendations`, auth, { user_id: 'u42', limit: 10 }, undefined, 1),
       'bearer → local + rate limit + quotas, 1 connection': () =>
         drive(`${gw}/v1/sentiment`, limitedAuth, { text, options: { providers: ['local'], cache: 'bypass' } }, undefined, 1),
+      // The ledger spool's cost: the embedded gateway with and without it, at load and at one connection.
+      'no Redis: bearer → local (ledger spool)': () => drive(`${emb}/v1/sentiment`, embeddedAuth, { text, options: { providers: ['local'], cache: 'bypass' } }),
+      'no Redis: bearer → local (no spool)': () => drive(`${unspooled}/v1/sentiment`, unspooledAuth, { text, options: { providers: ['local'], cache: 'bypass' } }),
+      'no Redis: bearer → local (ledger spool), 1 connection': () =>
+        drive(`${emb}/v1/sentiment`, embeddedAuth, { text, options: { providers: ['local'], cache: 'bypass' } }, undefined, 1),
+      'no Redis: bearer → local (no spool), 1 connection': () =>
+        drive(`${unspooled}/v1/sentiment`, unspooledAuth, { text, options: { providers: ['local'], cache: 'bypass' } }, undefined, 1),
     };
     // BENCH_ONLY=hit,local keeps the baseline and the scenarios whose names contain one of the words.
     const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
@@ -193,10 +207,14 @@ async function main(): Promise<void> {
     ].join('\n');
     const addedMs = 1000 / medianRps('bearer → local + rate limit + quotas, 1 connection') - 1000 / medianRps('bearer → local, 1 connection');
     const rateNote = Number.isNaN(addedMs) ? '' : `Added mean service time of rate limit + quota (1 connection, Redis): ${addedMs.toFixed(3)} ms per request`;
+    const spooled = 1000 / medianRps('no Redis: bearer → local (ledger spool), 1 connection') - 1000 / medianRps('no Redis: bearer → local (no spool), 1 connection');
+    const spoolNote = Number.isNaN(spooled)
+      ? ''
+      : `Ledger spool (kill -9 durability): ${spooled.toFixed(3)} ms added mean service time per request at 1 connection; at ${CONNECTIONS} connections ${Math.round(medianRps('no Redis: bearer → local (ledger spool)'))} vs ${Math.round(medianRps('no Redis: bearer → local (no spool)'))} req/s; ${await spoolAppendCost()}`;
     const l1 = await l1HitCost();
     const { modelFigures } = await import('./models.js');
     const { webhookFigures } = await import('./webhooks.js');
-    const note = [rateNote, l1, ...modelFigures(), ingestNote, ...recommenderFigures(), ...(await webhookFigures())].filter(Boolean).join('\n');
+    const note = [rateNote, spoolNote, l1, ...modelFigures(), ingestNote, ...recommenderFigures(), ...(await webhookFigures())].filter(Boolean).join('\n');
     process.stdout.write(`\n${table}\n\n${note}\n\n`);
     mkdirSync(join(root, 'bench/results'), { recursive: true });
     const stamp = new Date().toISOString();
@@ -207,7 +225,7 @@ async function main(): Promise<void> {
       `# Bench ${stamp}\n\n${CONNECTIONS} connections, ${DURATION_S} s × ${ROUNDS} rounds, upstream answers after ${UPSTREAM_LATENCY_MS} ms (rows marked "vendor": ${VENDOR_LATENCY_MS} ms)\n\n${table}\n\n${note}\n`,
     );
   } finally {
-    await Promise.all([stopProcess(gateway), stopProcess(embedded), stopProcess(baseline), stopProcess(vendorBaseline), stopProcess(standIns.process)]);
+    await Promise.all([stopProcess(gateway), stopProcess(embedded), stopProcess(noSpool), stopProcess(baseline), stopProcess(vendorBaseline), stopProcess(standIns.process)]);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
@@ -221,6 +239,38 @@ async function signedQuotaKey(base: string, admin: Record<string, string>, tenan
     await post(`/admin/tenants/${id}/quota`, UNREACHABLE_QUOTA, 'PUT');
   }
   return post(`/admin/tenants/${id}/keys`, { name: 'bench-signed', mode: 'signed' });
+}
+
+async function bearerAuth(base: string, admin: Record<string, string>): Promise<{ authorization: string }> {
+  const post = async (path: string, body: unknown) =>
+    (await (await fetch(`${base}${path}`, { method: 'POST', headers: admin, body: JSON.stringify(body) })).json()) as { id: string; secret: string };
+  const tenant = await post('/admin/tenants', { name: 'bench-bearer' });
+  return { authorization: `Bearer ${(await post(`/admin/tenants/${tenant.id}/keys`, { name: 'bench' })).secret}` };
+}
+
+/** In-process: one spool append (serialise a usage row, one write system call to a local file). */
+async function spoolAppendCost(): Promise<string> {
+  const { LedgerSpool } = await import('../src/billing/ledger-spool.js');
+  const dir = mkdtempSync(join(tmpdir(), 'gw-bench-spool-'));
+  try {
+    const spool = new LedgerSpool(dir);
+    const row = {
+      event_id: 'use_0123456789abcdef0123456789abcdef', tenant_id: 'tnt_0661910624a528hk4vluxy', key_id: 'key_066191062587b8odff21m7',
+      request_id: 'req_8bf3e31eb37d42a09a080879a30a9b56', task: 'sentiment', provider: 'local', model: 'local-v2/sentiment', status: 200,
+      input_tokens: 13, output_tokens: 0, latency_ms: 0.42, unit_price: { per_request_micros: 0 }, cost_micros: 0, pricing_version: 'v1', occurred_at: new Date(),
+    };
+    const runs = 50_000;
+    const timings: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      const started = process.hrtime.bigint();
+      for (let i = 0; i < runs; i++) spool.append(row);
+      timings.push(Number(process.hrtime.bigint() - started) / runs / 1000);
+      spool.rotate();
+    }
+    return `one spool append in process (median of 5 × ${runs}): ${median(timings).toFixed(2)} µs`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** In-process: the cost of one L1 cache hit (key hashing, LRU lookup, JSON parse), no HTTP around it. */

@@ -467,6 +467,10 @@ export interface ClaimOptions {
   endpointCap: number;
   /** …counting these, which it already has in flight. */
   inFlight: ReadonlyMap<string, number>;
+  /** At most this many deliveries per tenant in flight from the caller (so one tenant's slow receivers cannot take every slot)… */
+  tenantCap: number;
+  /** …counting these. */
+  tenantInFlight: ReadonlyMap<string, number>;
 }
 
 export interface FinishedAttempt {

@@ -109,6 +109,8 @@ export const ConfigFileSchema = Type.Object(
           timeout_ms: Type.Optional(Type.Integer({ minimum: 100, maximum: 60_000 })),
           max_concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000 })),
           endpoint_concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+          /** Deliveries one tenant may have in flight per instance (default: a quarter of max_concurrency). */
+          tenant_concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
           poll_ms: Type.Optional(Type.Integer({ minimum: 50, maximum: 60_000 })),
           retention_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3_650 })),
         },

@@ -19,7 +19,13 @@ export interface ModelPrice {
 
 export interface Config {
   server: { host: string; port: number; bodyLimitBytes: number; maxHeaderBytes: number; trustProxy: string[]; logLevel: LogLevel };
-  storage: { dataDir: string; databaseUrl: string | undefined; redisUrl: string | undefined };
+  storage: {
+    dataDir: string;
+    databaseUrl: string | undefined;
+    redisUrl: string | undefined;
+    /** Where usage rows are spooled before each answer (survives kill -9); undefined = no spool. */
+    ledgerSpoolDir: string | undefined;
+  };
   security: {
     adminKey: string | undefined;
     /** 32 bytes, base64; absent in embedded mode means "generate into DATA_DIR". */
@@ -62,6 +68,8 @@ export interface WebhookConfig {
   timeoutMs: number;
   maxConcurrency: number;
   endpointConcurrency: number;
+  /** Deliveries one tenant may have in flight per instance. */
+  tenantConcurrency: number;
   pollMs: number;
   /** Finished deliveries and their events are kept this long for the log and redelivery. */
   retentionDays: number;
@@ -193,6 +201,7 @@ function readEnv(env: Env, problems: string[]) {
     },
     storage: {
       dataDir: env.DATA_DIR || './data',
+      ledgerSpoolDir: env.LEDGER_SPOOL_DIR === 'off' ? undefined : env.LEDGER_SPOOL_DIR || `${env.DATA_DIR || './data'}/ledger-spool`,
       databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], problems),
       redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:'], problems),
     },
@@ -364,6 +373,7 @@ export function loadConfig(env: Env, file?: string | ConfigFile): Config {
       timeoutMs: content.webhooks?.timeout_ms ?? 15_000,
       maxConcurrency: content.webhooks?.max_concurrency ?? 64,
       endpointConcurrency: content.webhooks?.endpoint_concurrency ?? 8,
+      tenantConcurrency: content.webhooks?.tenant_concurrency ?? Math.max(1, Math.floor((content.webhooks?.max_concurrency ?? 64) / 4)),
       pollMs: content.webhooks?.poll_ms ?? 1_000,
       retentionDays: content.webhooks?.retention_days ?? 30,
     },

@@ -24,6 +24,7 @@ import { WebhookSecretBox } from './webhooks/webhook-secrets.js';
 import { WebhookSender } from './webhooks/webhook-sender.js';
 import { systemResolver, type Resolver } from './webhooks/webhook-destination.js';
 import { AuditLog } from './audit/audit-log.js';
+import { LedgerSpool } from './billing/ledger-spool.js';
 import { LedgerWriter } from './billing/ledger-writer.js';
 import { pricingVersion } from './billing/pricing.js';
 import { InvoiceService, finalizePreviousMonth } from './billing/invoices.js';
@@ -219,7 +220,9 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
   const knowledge = new KnowledgeBase(repos.knowledge, logger, (tenantId) => cache.purge({ tenantId, task: 'smart-response' }));
   const providers = buildProviders(config.providers, { http, recommender, taxonomies, secrets });
   const audit = new AuditLog(repos.audit, clock);
-  const ledger = new LedgerWriter(repos.usage, logger);
+  const ledger = new LedgerWriter(repos.usage, logger, config.storage.ledgerSpoolDir ? new LedgerSpool(config.storage.ledgerSpoolDir) : undefined);
+  // Before anything reads the ledger: quota counters are seeded from it, so rows a killed process answered for count.
+  await ledger.replay();
   const breakers = new ProviderBreakers(config.breakers, events, clock);
   const cipher = buildCipher(config, vault);
   const keys = new KeyService({
@@ -276,6 +279,7 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     {
       maxConcurrency: hooks.maxConcurrency,
       endpointConcurrency: hooks.endpointConcurrency,
+      tenantConcurrency: hooks.tenantConcurrency,
       pollMs: hooks.pollMs,
       leaseMs: 2 * hooks.timeoutMs + 10_000,
       fanOutBatch: 500,

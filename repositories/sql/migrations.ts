@@ -255,6 +255,9 @@ const WEBHOOKS = [
   `create index webhook_attempts_by_delivery on webhook_attempts (delivery_id, id)`,
 ];
 
+/** Each tenant's due deliveries in order: the dispatcher takes every tenant's oldest, so one backlog cannot starve others. */
+const FAIR_WEBHOOKS = [`create index webhook_deliveries_due_by_tenant on webhook_deliveries (tenant_id, next_attempt_at) where status = 'pending'`];
+
 /** A migration that runs its statements in order. */
 function statements(list: string[]): Migration {
   return {
@@ -274,6 +277,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_taxonomies': statements(TAXONOMIES),
   '0007_recommender_and_knowledge': statements(RECOMMENDER_AND_KNOWLEDGE),
   '0008_webhooks': statements(WEBHOOKS),
+  '0009_fair_webhooks': statements(FAIR_WEBHOOKS),
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -115,28 +115,49 @@ export class SqlWebhookDeliveryRepository implements WebhookDeliveryRepository {
   }
 
   /**
-   * One statement: lock due rows no other instance holds (SKIP LOCKED), keep at most what each endpoint has room for,
-   * lease them, and return them with their event body and endpoint.
+   * One statement: for each tenant with endpoints, lock its oldest due rows no other instance holds (SKIP LOCKED), keep
+   * at most what each endpoint and each tenant has room for, take them round-robin across tenants (every tenant's
+   * oldest first) up to the limit, lease them, and return them with their event body and endpoint. A tenant with a
+   * huge backlog of older deliveries cannot push another tenant's delivery out of the batch.
    */
   async claim(now: Date, options: ClaimOptions): Promise<ClaimedDelivery[]> {
     const lease = randomUUID();
     const busy = JSON.stringify(Object.fromEntries(options.inFlight));
+    const busyTenants = JSON.stringify(Object.fromEntries(options.tenantInFlight));
+    const perTenant = Math.max(1, Math.min(options.limit, options.tenantCap));
     // The lease is the next attempt time: if this instance dies mid-attempt, the delivery is due again when it ends.
     const leaseEnd = new Date(now.getTime() + options.leaseMs);
     const rows = await sql<ClaimRow>`with busy as (
         select key as endpoint_id, value::int as n from jsonb_each_text(${busy}::jsonb)
+      ), busy_tenants as (
+        select key as tenant_id, value::int as n from jsonb_each_text(${busyTenants}::jsonb)
+      ), tenants as (
+        select distinct tenant_id from webhook_endpoints
+        where tenant_id not in (select tenant_id from busy_tenants where n >= ${options.tenantCap})
       ), locked as (
-        select id, endpoint_id, next_attempt_at from webhook_deliveries
-        where status = 'pending' and next_attempt_at <= ${now}
-          and endpoint_id not in (select endpoint_id from busy where n >= ${options.endpointCap})
-        order by next_attempt_at
-        limit ${options.limit}
-        for update skip locked
-      ), ranked as (
-        select id, endpoint_id, row_number() over (partition by endpoint_id order by next_attempt_at) as rank from locked
+        select d.id, d.endpoint_id, d.tenant_id, d.next_attempt_at from tenants t
+        cross join lateral (
+          select id, endpoint_id, tenant_id, next_attempt_at from webhook_deliveries
+          where tenant_id = t.tenant_id and status = 'pending' and next_attempt_at <= ${now}
+            and endpoint_id not in (select endpoint_id from busy where n >= ${options.endpointCap})
+          order by next_attempt_at
+          limit ${perTenant}
+          for update skip locked
+        ) d
+      ), by_endpoint as (
+        select l.id, l.tenant_id, l.next_attempt_at, l.endpoint_id,
+          row_number() over (partition by l.endpoint_id order by l.next_attempt_at) as rank
+        from locked l
+      ), by_tenant as (
+        select e.id, e.tenant_id, e.next_attempt_at,
+          row_number() over (partition by e.tenant_id order by e.next_attempt_at) as rank
+        from by_endpoint e left join busy b on b.endpoint_id = e.endpoint_id
+        where e.rank <= ${options.endpointCap} - coalesce(b.n, 0)
       ), chosen as (
-        select r.id from ranked r left join busy b on b.endpoint_id = r.endpoint_id
-        where r.rank <= ${options.endpointCap} - coalesce(b.n, 0)
+        select t.id from by_tenant t left join busy_tenants bt on bt.tenant_id = t.tenant_id
+        where t.rank <= ${options.tenantCap} - coalesce(bt.n, 0)
+        order by t.rank, t.next_attempt_at
+        limit ${options.limit}
       )
       update webhook_deliveries d
       set attempts = d.attempts + 1, lease = ${lease}, next_attempt_at = ${leaseEnd}, updated_at = ${now}

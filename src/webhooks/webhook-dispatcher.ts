@@ -14,8 +14,10 @@ const RECORD_BATCH = 200;
 export interface DispatcherSettings {
   /** Deliveries in flight from this instance at once. */
   maxConcurrency: number;
-  /** …and to any one endpoint. */
+  /** …and to any one endpoint… */
   endpointConcurrency: number;
+  /** …and for any one tenant. */
+  tenantConcurrency: number;
   /** How often the outbox is looked at when nothing woke the dispatcher (other instances' events, due retries). */
   pollMs: number;
   /** How long a claimed delivery is this instance's: longer than an attempt can take, so it never runs twice at once. */
@@ -45,6 +47,7 @@ export interface DispatcherDeps {
  */
 export class WebhookDispatcher {
   private readonly perEndpoint = new Map<string, number>();
+  private readonly perTenant = new Map<string, number>();
   private readonly running = new Set<Promise<void>>();
   private pumping: Promise<number> | undefined;
   private again = false;
@@ -126,6 +129,8 @@ export class WebhookDispatcher {
         leaseMs: this.settings.leaseMs,
         endpointCap: this.settings.endpointConcurrency,
         inFlight: this.perEndpoint,
+        tenantCap: this.settings.tenantConcurrency,
+        tenantInFlight: this.perTenant,
       });
       if (claims.length === 0) break;
       work += claims.length;
@@ -135,14 +140,13 @@ export class WebhookDispatcher {
   }
 
   private launch(claim: ClaimedDelivery): void {
-    const endpoint = claim.endpoint.id;
-    this.perEndpoint.set(endpoint, (this.perEndpoint.get(endpoint) ?? 0) + 1);
+    count(this.perEndpoint, claim.endpoint.id, 1);
+    count(this.perTenant, claim.tenant_id, 1);
     const run = this.attempt(claim)
       .catch((err: unknown) => this.deps.log.warn({ err, delivery: claim.id }, 'recording a webhook attempt failed; the lease will expire and it will be retried'))
       .finally(() => {
-        const left = (this.perEndpoint.get(endpoint) ?? 1) - 1;
-        if (left === 0) this.perEndpoint.delete(endpoint);
-        else this.perEndpoint.set(endpoint, left);
+        count(this.perEndpoint, claim.endpoint.id, -1);
+        count(this.perTenant, claim.tenant_id, -1);
         this.running.delete(run);
         this.wake(false);
       });
@@ -213,4 +217,11 @@ export class WebhookDispatcher {
     await this.pumping;
     await Promise.all(this.running);
   }
+}
+
+/** In-flight counts; an entry goes at zero, so the maps stay as small as what is in flight. */
+function count(map: Map<string, number>, key: string, by: 1 | -1): void {
+  const n = (map.get(key) ?? 0) + by;
+  if (n <= 0) map.delete(key);
+  else map.set(key, n);
 }

@@ -213,13 +213,14 @@ export function repositoryContract(database: () => TestDatabase): void {
       expect(await repos.webhookDeliveries.fanOut(now, 100)).toBe(3);
       expect(await repos.webhookDeliveries.fanOut(now, 100)).toBe(0);
       const inFlight = new Map<string, number>();
-      const first = await repos.webhookDeliveries.claim(now, { limit: 10, leaseMs: 60_000, endpointCap: 1, inFlight });
+      const anyTenant = { tenantCap: 100, tenantInFlight: new Map<string, number>() };
+      const first = await repos.webhookDeliveries.claim(now, { limit: 10, leaseMs: 60_000, endpointCap: 1, inFlight, ...anyTenant });
       // One per endpoint at a time: t1's endpoint has two due, only one is handed out.
       expect(first.map((c) => c.endpoint.id).sort()).toEqual(['ep_00000000000000000000001', 'ep_00000000000000000000002']);
       expect(first.every((c) => c.attempt === 1 && c.body.startsWith('{"n":'))).toBe(true);
-      const again = await repos.webhookDeliveries.claim(now, { limit: 10, leaseMs: 60_000, endpointCap: 2, inFlight: new Map([['ep_00000000000000000000001', 1]]) });
+      const again = await repos.webhookDeliveries.claim(now, { limit: 10, leaseMs: 60_000, endpointCap: 2, inFlight: new Map([['ep_00000000000000000000001', 1]]), ...anyTenant });
       expect(again).toHaveLength(1);
-      expect(await repos.webhookDeliveries.claim(now, { limit: 10, leaseMs: 60_000, endpointCap: 8, inFlight })).toHaveLength(0);
+      expect(await repos.webhookDeliveries.claim(now, { limit: 10, leaseMs: 60_000, endpointCap: 8, inFlight, ...anyTenant })).toHaveLength(0);
       const attempt = { attempt: 1, at: now, status_code: 500, error: null, latency_ms: 12, response_snippet: 'oops' };
       const retryAt = at('2026-05-01T00:00:05Z');
       const recorded = await repos.webhookDeliveries.finishMany([
@@ -232,7 +233,7 @@ export function repositoryContract(database: () => TestDatabase): void {
       expect(retried!.attempt_log).toEqual([attempt]);
       expect((await repos.webhookEndpoints.get(first[0]!.tenant_id, first[0]!.endpoint.id))!.failing_since).toEqual(now);
       expect(await repos.webhookDeliveries.releaseLeases(now)).toBe(2);
-      const due = await repos.webhookDeliveries.claim(retryAt, { limit: 10, leaseMs: 60_000, endpointCap: 8, inFlight });
+      const due = await repos.webhookDeliveries.claim(retryAt, { limit: 10, leaseMs: 60_000, endpointCap: 8, inFlight, ...anyTenant });
       expect(due).toHaveLength(3);
       for (const claim of due) await repos.webhookDeliveries.finish(claim, { ...attempt, at: retryAt, status_code: claim.tenant_id === t1 ? 200 : 410 }, claim.tenant_id === t1 ? { state: 'succeeded' } : { state: 'dead' });
       expect((await repos.webhookEndpoints.get(t1, 'ep_00000000000000000000001'))!.failing_since).toBeNull();
@@ -248,6 +249,28 @@ export function repositoryContract(database: () => TestDatabase): void {
       expect(await repos.webhookDeliveries.prune(at('2026-06-01T00:00:00Z'))).toBe(3);
       expect(await repos.webhookDeliveries.list({}, { limit: 10 })).toEqual({ data: [], next_cursor: null });
       expect(await repos.webhookEndpoints.remove(t1, 'ep_00000000000000000000001')).toBe(true);
+    });
+
+    it("claims are fair across tenants: one tenant's backlog of older deliveries never crowds out another's, and each tenant stays under its cap", async () => {
+      const now = at('2026-07-01T00:00:00Z');
+      const flood = (await repos.tenants.create({ name: 'Flood' })).id;
+      const quiet = (await repos.tenants.create({ name: 'Quiet' })).id;
+      const endpoint = (id: string, tenant: string) =>
+        repos.webhookEndpoints.create({ id, tenant_id: tenant, url: `https://hooks.example.com/${id}`, description: null, events: ['key.created'], secrets: [{ ciphertext: 'sealed', expires_at: null }], created_at: now });
+      const floodEndpoints = Array.from({ length: 8 }, (_, i) => `ep_fair_flood_${String(i).padStart(11, '0')}`);
+      for (const id of floodEndpoints) await endpoint(id, flood);
+      await endpoint('ep_fair_quiet_00000000000', quiet);
+      const msg = (n: number, tenant: string, seconds: number) => ({ id: `msg_fair${String(n).padStart(18, '0')}`, tenant_id: tenant, type: 'key.created', body: '{}', created_at: new Date(now.getTime() + seconds * 1000) });
+      await repos.outbox.append(Array.from({ length: 300 }, (_, i) => msg(i, flood, 0)));
+      await repos.outbox.append([msg(1_000, quiet, 1)]);
+      expect(await repos.webhookDeliveries.fanOut(now, 1_000)).toBe(301);
+      const later = new Date(now.getTime() + 60_000);
+      const first = await repos.webhookDeliveries.claim(later, { limit: 16, leaseMs: 60_000, endpointCap: 8, inFlight: new Map(), tenantCap: 12, tenantInFlight: new Map() });
+      expect(first.filter((c) => c.tenant_id === quiet)).toHaveLength(1);
+      expect(first.filter((c) => c.tenant_id === flood)).toHaveLength(12);
+      // With the flood's cap already taken by what this instance has in flight, it gets nothing more.
+      const second = await repos.webhookDeliveries.claim(later, { limit: 16, leaseMs: 60_000, endpointCap: 8, inFlight: new Map(), tenantCap: 12, tenantInFlight: new Map([[flood, 12]]) });
+      expect(second).toEqual([]);
     });
 
     it('answers ping', async () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { buildApp } from '../../src/app.js';
 import type { ConfigFile } from '../../src/config-file-schema.js';
@@ -32,7 +35,12 @@ export async function startTestApp(
   const adminKey = ADMIN_KEY_FOR_TESTS;
   // Apps in one test file share one event loop: one booting is another's lag. Load shedding only where a test asks.
   const file = { load_shedding: { max_event_loop_delay_ms: 0 }, ...options.file };
-  const config = loadConfig({ GATEWAY_ADMIN_KEY: adminKey, GATEWAY_MASTER_KEY: MASTER_KEY_FOR_TESTS, LOG_LEVEL: 'debug', ...options.env }, file);
+  // Every app spools its ledger rows, as in production, into a folder of its own (never ./data).
+  const spoolDir = options.env?.LEDGER_SPOOL_DIR ? undefined : mkdtempSync(join(tmpdir(), 'gw-spool-'));
+  const config = loadConfig(
+    { GATEWAY_ADMIN_KEY: adminKey, GATEWAY_MASTER_KEY: MASTER_KEY_FOR_TESTS, LOG_LEVEL: 'debug', ...(spoolDir ? { LEDGER_SPOOL_DIR: spoolDir } : {}), ...options.env },
+    file,
+  );
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -56,6 +64,7 @@ export async function startTestApp(
     async close() {
       await app.close();
       await deps.close();
+      if (spoolDir) rmSync(spoolDir, { recursive: true, force: true });
       // Every app a test starts has its whole log scanned: a leak anywhere in the suite fails it.
       const leaks = findSecrets(logs, secrets);
       if (leaks.length > 0) throw new Error(`secrets in the logs:\n${leaks.slice(0, 3).join('\n').slice(0, 2000)}`);

@@ -19,7 +19,9 @@ describe('loadConfig', () => {
   it('has working defaults: embedded storage, local providers only', () => {
     const config = loadConfig({});
     expect(config.server).toMatchObject({ host: '127.0.0.1', port: 8080, logLevel: 'info' });
-    expect(config.storage).toEqual({ dataDir: './data', databaseUrl: undefined, redisUrl: undefined });
+    expect(config.storage).toEqual({ dataDir: './data', databaseUrl: undefined, redisUrl: undefined, ledgerSpoolDir: './data/ledger-spool' });
+    expect(loadConfig({ DATA_DIR: '/srv', LEDGER_SPOOL_DIR: 'off' }).storage.ledgerSpoolDir).toBeUndefined();
+    expect(loadConfig({ DATA_DIR: '/srv' }).storage.ledgerSpoolDir).toBe('/srv/ledger-spool');
     expect(Object.keys(config.providers)).toEqual(['local']);
     expect(config.routing.sentiment).toEqual(['local']);
     expect(Object.isFrozen(config) && Object.isFrozen(config.routing.sentiment)).toBe(true);
