@@ -63,7 +63,8 @@ export function tenantAuth(deps: AuthDeps) {
     (request.log as PinoLogger).setBindings({ tenant: principal.tenant.id, key_id: principal.key.id });
     checkPrincipalIp(request, principal);
     const scope = request.routeOptions.config.scope;
-    if (scope && principal.key.scopes.length > 0 && !principal.key.scopes.includes(scope)) {
+    // Fails closed: a key without the route's scope (an empty list included) may not call it.
+    if (scope && !principal.key.scopes.includes(scope)) {
       throw new GatewayError('FORBIDDEN', `This key lacks the "${scope}" scope.`, { details: { scope } });
     }
     request.principal = principal;

@@ -199,6 +199,10 @@ export interface TaxonomyRepository {
   /** Remembers a categorisation request's text, so feedback on it can become an example. */
   rememberInput(tenantId: string, requestId: string, taxonomy: string, text: string): Promise<void>;
   inputFor(tenantId: string, requestId: string): Promise<{ taxonomy: string; text: string } | undefined>;
+  /** Takes a remembered input away, so a request teaches at most once; false when another call took it first. */
+  takeInput(tenantId: string, requestId: string): Promise<boolean>;
+  /** The distinct labels of a taxonomy's examples. */
+  labels(tenantId: string, taxonomy: string): Promise<string[]>;
   /** Drops remembered inputs older than `before`; returns how many. */
   forgetInputs(before: Date): Promise<number>;
 }

@@ -195,6 +195,7 @@ export class TaskDispatcher {
         details: { attempts: publicAttempts(attempts), retry_after_ms: retryAfterMs },
       });
     }
+    if (attempts.length > 0 && attempts.every((a) => a.outcome === 'unsupported')) throw declined(request);
     throw new GatewayError('NO_PROVIDER_AVAILABLE', `No provider could answer ${task}.`, {
       details: { attempts: publicAttempts(attempts) },
     });
@@ -211,6 +212,15 @@ function asProviderError(provider: string, err: unknown): ProviderError {
 function asCallerDeadline(err: unknown, signal: AbortSignal): unknown {
   if (!(err instanceof ProviderError) || err.failure !== 'timeout' || !signal.aborted) return err;
   return new ProviderError(err.provider, 'deadline', `${err.provider} call cut short by the caller's deadline`, { cause: err });
+}
+
+/** Every provider declined the input itself: the caller's mistake (a taxonomy it does not have), not an outage. */
+function declined<T extends TaskName>(request: DispatchRequest<T>): GatewayError {
+  const taxonomy = request.task === 'categorize' ? (request.input as TaskInput<'categorize'>).taxonomy : undefined;
+  if (taxonomy && taxonomy !== 'support') {
+    return new GatewayError('NOT_FOUND', `This tenant has no trained taxonomy "${taxonomy}".`, { details: { taxonomy } });
+  }
+  return new GatewayError('UNSUPPORTED_OPTION', `No provider handles this ${request.task} request.`, { details: { task: request.task } });
 }
 
 function publicAttempts(attempts: Attempt[]) {

@@ -35,6 +35,14 @@ export interface SoftmaxModelData {
   weights: Record<string, number[]>;
 }
 
+/** A model as one buffer of weights, row by row in `features` order. */
+export interface FlatModel {
+  labels: string[];
+  bias: Float64Array;
+  features: string[];
+  weights: Float64Array;
+}
+
 const DEFAULTS: TrainOptions = { epochs: 6, learningRate: 0.3, l2: 1e-5, minCount: 2, seed: 42, balanced: false };
 const PRUNE_BELOW = 1e-3;
 
@@ -132,10 +140,31 @@ export class SoftmaxModel {
     return new SoftmaxModel(data.labels, Float64Array.from(data.bias), weights);
   }
 
+  /** One flat weight buffer (transferable between threads without a copy) and the features in its row order. */
+  toFlat(): FlatModel {
+    const k = this.labels.length;
+    const features = [...this.weights.keys()];
+    const weights = new Float64Array(features.length * k);
+    features.forEach((f, i) => weights.set(this.weights.get(f)!, i * k));
+    return { labels: [...this.labels], bias: Float64Array.from(this.bias), features, weights };
+  }
+
+  /** Rows are views into the one buffer: linear in the number of features, not of weights. */
+  static fromFlat(data: FlatModel): SoftmaxModel {
+    const k = data.labels.length;
+    const weights = new Map(data.features.map((f, i) => [f, data.weights.subarray(i * k, (i + 1) * k)]));
+    return new SoftmaxModel(data.labels, data.bias, weights);
+  }
+
   toJSON(): SoftmaxModelData {
     const weights: Record<string, number[]> = {};
     for (const [f, w] of this.weights) if (w.some((x) => Math.abs(x) >= PRUNE_BELOW)) weights[f] = [...w].map(round4);
     return { labels: [...this.labels], bias: [...this.bias].map(round4), weights };
+  }
+
+  /** Weights held (features × labels): what the model costs in memory, 8 bytes each. */
+  get parameterCount(): number {
+    return this.weights.size * this.labels.length;
   }
 
   /** Whether the model learned anything about this feature. */

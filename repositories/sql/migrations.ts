@@ -258,6 +258,14 @@ const WEBHOOKS = [
 /** Each tenant's due deliveries in order: the dispatcher takes every tenant's oldest, so one backlog cannot starve others. */
 const FAIR_WEBHOOKS = [`create index webhook_deliveries_due_by_tenant on webhook_deliveries (tenant_id, next_attempt_at) where status = 'pending'`];
 
+/**
+ * /v1/feedback gets a scope of its own: keys that could categorise keep sending feedback on their categorisations;
+ * a key limited to other tasks no longer may.
+ */
+const FEEDBACK_SCOPE = [
+  `update api_keys set scopes = scopes || '["feedback"]'::jsonb where kind = 'tenant' and scopes ? 'categorize' and not scopes ? 'feedback'`,
+];
+
 /** A migration that runs its statements in order. */
 function statements(list: string[]): Migration {
   return {
@@ -278,6 +286,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007_recommender_and_knowledge': statements(RECOMMENDER_AND_KNOWLEDGE),
   '0008_webhooks': statements(WEBHOOKS),
   '0009_fair_webhooks': statements(FAIR_WEBHOOKS),
+  '0010_feedback_scope': statements(FEEDBACK_SCOPE),
 };
 
 export const migrationProvider: MigrationProvider = {

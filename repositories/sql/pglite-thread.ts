@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../worker-thread.js';
 import type { PGliteLike, WorkerReply, WorkerRequest } from './pglite-protocol.js';
 
 /** An error from the database thread, with PostgreSQL's fields. */
@@ -13,24 +11,9 @@ export class PGliteThreadError extends Error {
   }
 }
 
-/** tsx's ESM API entry, as its package exports name it (require.resolve would pick the CommonJS one). */
-function tsxEsmApi(): string {
-  const require = createRequire(import.meta.url);
-  const manifest = require('tsx/package.json') as { exports: Record<string, { import: { default: string } }> };
-  return new URL(manifest.exports['./esm/api']!.import.default, pathToFileURL(require.resolve('tsx/package.json'))).href;
-}
-
-/**
- * The compiled worker next to this file or, when running from sources (tsx, vitest), the TypeScript one loaded
- * through tsx's loader, registered inside the thread by a small bootstrap.
- */
-function startWorker(dataDir: string | undefined): Worker {
-  const compiled = new URL('./pglite-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(compiled))) return new Worker(compiled, { workerData: { dataDir } });
-  const tsxApi = tsxEsmApi();
-  const source = new URL('./pglite-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData: { dataDir } });
+/** The database thread: the compiled worker next to this file, or the TypeScript one through tsx. */
+function startPGliteWorker(dataDir: string | undefined): Worker {
+  return startWorker(import.meta.url, 'pglite-worker', { workerData: { dataDir } });
 }
 
 /**
@@ -45,7 +28,7 @@ export class PGliteThread implements PGliteLike {
   readonly waitReady: Promise<void>;
 
   constructor(dataDir: string | undefined) {
-    this.worker = startWorker(dataDir);
+    this.worker = startPGliteWorker(dataDir);
     // The thread never keeps the process alive by itself: shutdown closes it explicitly.
     this.worker.unref();
     this.waitReady = new Promise((resolve, reject) => {

@@ -72,6 +72,22 @@ export class SqlTaxonomyRepository implements TaxonomyRepository {
       .executeTakeFirst();
   }
 
+  async takeInput(tenantId: string, requestId: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('task_inputs').where('tenant_id', '=', tenantId).where('request_id', '=', requestId).executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
+  }
+
+  async labels(tenantId: string, taxonomy: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('taxonomy_examples')
+      .select('label')
+      .distinct()
+      .where('tenant_id', '=', tenantId)
+      .where('taxonomy', '=', taxonomy)
+      .execute();
+    return rows.map((r) => r.label);
+  }
+
   async forgetInputs(before: Date): Promise<number> {
     const result = await this.db.deleteFrom('task_inputs').where('created_at', '<', before).executeTakeFirst();
     return Number(result.numDeletedRows);

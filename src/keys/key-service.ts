@@ -14,7 +14,7 @@ import type { SecretCipher } from '../secrets/secret-cipher.js';
 import { TtlCache } from '../ttl-cache.js';
 import { displayStart, generateKey, hashKey, parseKey, type KeyPrefix } from './api-key.js';
 
-export const TENANT_SCOPES = ['sentiment', 'categorize', 'smart-response', 'recommendations', 'events', 'usage', 'webhooks'] as const;
+export const TENANT_SCOPES = ['sentiment', 'categorize', 'smart-response', 'recommendations', 'events', 'feedback', 'usage', 'webhooks'] as const;
 export type TenantScope = (typeof TENANT_SCOPES)[number];
 
 /** How long a key or tenant lookup is trusted before the store is asked again (bounds revocation delay). */

@@ -1,8 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { SoftmaxModel } from '../../providers/local/softmax-model.js';
-import { features } from '../../providers/local/text.js';
+import { LRUCache } from 'lru-cache';
+import type { SoftmaxModel } from '../../providers/local/softmax-model.js';
 import type { ExampleSource, TaxonomyExample, TaxonomyRepository, TaxonomyVersion } from '../../repositories/types.js';
+import { GatewayError } from '../errors.js';
 import type { EventBus } from '../events/event-bus.js';
+import { trainInThread } from './train-in-thread.js';
 
 /** Corrections from feedback that trigger a retrain on their own. */
 export const RETRAIN_AFTER_NEW_EXAMPLES = 5;
@@ -10,6 +12,10 @@ export const RETRAIN_AFTER_NEW_EXAMPLES = 5;
 const VERSION_TTL_MS = 5_000;
 /** Remembered request texts (for feedback) are kept this long. */
 export const INPUT_RETENTION_MS = 30 * 24 * 3_600_000;
+/** Per taxonomy: a bound on what one tenant can make the gateway store, train on and hold in memory. */
+export const TAXONOMY_LIMITS = { labels: 200, examples: 20_000 } as const;
+/** Trained models held in memory, all tenants together, by their weights (8 bytes each); the least used go first. */
+const MODEL_MEMORY_BYTES = 256 * 1024 * 1024;
 
 export interface TaxonomyStatus {
   name: string;
@@ -31,9 +37,9 @@ interface TaxonomyServiceDeps {
 
 const keyOf = (tenantId: string, name: string) => `${tenantId}\u0000${name}`;
 
-/** The model for a set of examples: naive Bayes, which is sensible from a handful of examples per label up. */
-function fit(examples: readonly TaxonomyExample[]): SoftmaxModel {
-  return SoftmaxModel.naiveBayes(examples.map((e) => ({ features: features(e.text), label: e.label })));
+/** The model for a set of examples (naive Bayes), trained off the event loop. */
+function fit(examples: readonly TaxonomyExample[]): Promise<SoftmaxModel> {
+  return trainInThread(examples.map((e) => ({ text: e.text, label: e.label })));
 }
 
 /**
@@ -41,14 +47,19 @@ function fit(examples: readonly TaxonomyExample[]): SoftmaxModel {
  * each version records the last example it used, so every instance rebuilds the identical model from storage.
  */
 export class TaxonomyService {
-  private readonly models = new Map<string, { version: number; model: SoftmaxModel }>();
-  private readonly versions = new Map<string, { value: TaxonomyVersion | undefined; expires: number }>();
+  private readonly models = new LRUCache<string, { version: number; model: SoftmaxModel }>({
+    maxSize: MODEL_MEMORY_BYTES,
+    sizeCalculation: (m) => Math.max(1, m.model.parameterCount * 8),
+  });
+  // Bounded too: a caller naming taxonomies that do not exist must not grow it.
+  private readonly versions = new LRUCache<string, { value: TaxonomyVersion | undefined; expires: number }>({ max: 10_000 });
   private readonly training = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
 
   constructor(private readonly deps: TaxonomyServiceDeps) {}
 
   async addExamples(tenantId: string, name: string, examples: readonly TaxonomyExample[], source: ExampleSource = 'admin'): Promise<number> {
+    await this.checkRoom(tenantId, name, examples);
     const added = await this.deps.repo.addExamples(tenantId, name, examples, source);
     if (source === 'admin') this.scheduleTraining(tenantId, name);
     return added;
@@ -76,6 +87,23 @@ export class TaxonomyService {
     return run;
   }
 
+  /** Refuses examples that would take a taxonomy past its limits (409 CONFLICT, naming the limit). */
+  private async checkRoom(tenantId: string, name: string, examples: readonly TaxonomyExample[]): Promise<void> {
+    const [count, labels] = await Promise.all([this.deps.repo.countSince(tenantId, name, 0), this.deps.repo.labels(tenantId, name)]);
+    if (count + examples.length > TAXONOMY_LIMITS.examples) {
+      throw new GatewayError('CONFLICT', `A taxonomy holds at most ${TAXONOMY_LIMITS.examples} examples; it has ${count}.`, {
+        details: { limit: 'examples', max: TAXONOMY_LIMITS.examples, current: count },
+      });
+    }
+    const all = new Set(labels);
+    for (const e of examples) all.add(e.label);
+    if (all.size > TAXONOMY_LIMITS.labels) {
+      throw new GatewayError('CONFLICT', `A taxonomy has at most ${TAXONOMY_LIMITS.labels} labels; these examples would make ${all.size}.`, {
+        details: { limit: 'labels', max: TAXONOMY_LIMITS.labels, current: labels.length },
+      });
+    }
+  }
+
   private async train(tenantId: string, name: string): Promise<void> {
     const examples = await this.deps.repo.examples(tenantId, name);
     const labels = [...new Set(examples.map((e) => e.label))].sort();
@@ -83,7 +111,7 @@ export class TaxonomyService {
     const previous = await this.deps.repo.current(tenantId, name);
     const last = examples[examples.length - 1]!.id;
     if (previous && previous.last_example_id === last) return;
-    const model = fit(examples);
+    const model = await fit(examples);
     const version: TaxonomyVersion = {
       tenant_id: tenantId,
       taxonomy: name,
@@ -119,7 +147,7 @@ export class TaxonomyService {
     const key = keyOf(tenantId, name);
     const local = this.models.get(key);
     if (local?.version === version.version) return local.model;
-    const model = fit(await this.deps.repo.examples(tenantId, name, version.last_example_id));
+    const model = await fit(await this.deps.repo.examples(tenantId, name, version.last_example_id));
     this.models.set(key, { version: version.version, model });
     return model;
   }
@@ -149,7 +177,16 @@ export class TaxonomyService {
   async learnFromFeedback(tenantId: string, requestId: string, correct: string): Promise<boolean> {
     const input = await this.deps.repo.inputFor(tenantId, requestId);
     if (!input) return false;
-    await this.deps.repo.addExamples(tenantId, input.taxonomy, [{ text: input.text, label: correct }], 'feedback');
+    const example = { text: input.text, label: correct };
+    try {
+      await this.checkRoom(tenantId, input.taxonomy, [example]);
+    } catch (err) {
+      if (err instanceof GatewayError && err.code === 'CONFLICT') return false; // a full taxonomy learns no more
+      throw err;
+    }
+    // A request teaches once: the remembered text is taken away, so posting feedback on it again adds nothing.
+    if (!(await this.deps.repo.takeInput(tenantId, requestId))) return false;
+    await this.deps.repo.addExamples(tenantId, input.taxonomy, [example], 'feedback');
     const current = await this.deps.repo.current(tenantId, input.taxonomy);
     if ((await this.deps.repo.countSince(tenantId, input.taxonomy, current?.last_example_id ?? 0)) >= RETRAIN_AFTER_NEW_EXAMPLES) {
       void this.scheduleTraining(tenantId, input.taxonomy);

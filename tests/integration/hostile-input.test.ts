@@ -107,6 +107,8 @@ describe('hostile input', () => {
         if (url === '/v1/smart-response') expect(res.json().reply.length).toBeLessThanOrEqual(4_000);
       }
     }
+    // A macrotask first: a block that ended just now is recorded when the monitor's timer next fires.
+    await new Promise((r) => setTimeout(r, 50));
     delay.disable();
     // Generous on purpose (a loaded CI machine): the super-linear paths this guards against took seconds to minutes.
     expect(delay.max / 1e6, `slowest: ${worst.what} ${Math.round(worst.ms)} ms`).toBeLessThan(300);

@@ -161,10 +161,10 @@ describe('errors', () => {
     expect(res.json().error).toMatchObject({ code: 'UNSUPPORTED_OPTION', details: { option: 'providers', provider: 'openai' } });
   });
 
-  it('NO_PROVIDER_AVAILABLE when no provider can answer', async () => {
+  it('NO_PROVIDER_AVAILABLE when no provider can answer; a taxonomy the tenant does not have is its own mistake (404)', async () => {
     const res = await post('/v1/categorize', { text: 'hello', taxonomy: 'returns-desk' });
-    expect(res.statusCode).toBe(503);
-    expect(res.json().error).toMatchObject({ code: 'NO_PROVIDER_AVAILABLE', details: { attempts: [{ provider: 'local', outcome: 'unsupported' }] } });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error).toMatchObject({ code: 'NOT_FOUND', details: { taxonomy: 'returns-desk' } });
     const locked = await createTenantWithKey(t, { name: 'No providers', allowed_providers: [] });
     expect(code(await post('/v1/sentiment', { text: 'hi' }, locked.auth))).toBe('NO_PROVIDER_AVAILABLE');
   });

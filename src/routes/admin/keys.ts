@@ -48,7 +48,7 @@ export function registerKeyRoutes(app: App, deps: Deps): void {
           {
             name: Type.String({ minLength: 1, maxLength: 200 }),
             mode: Type.Optional(Type.Union([Type.Literal('bearer'), Type.Literal('signed')], { default: 'bearer' })),
-            scopes: Type.Optional(Type.Array(Scope, { uniqueItems: true, description: 'absent = every scope' })),
+            scopes: Type.Optional(Type.Array(Scope, { minItems: 1, uniqueItems: true, description: 'absent = every scope; a key always has at least one' })),
             expires_at: Type.Optional(Type.Union([DateTime, Type.Null()])),
             ip_allow: Type.Optional(IpRuleList),
           },

@@ -9,6 +9,7 @@ export function registerFeedbackRoutes(app: App, deps: Deps): void {
   app.post(
     '/feedback',
     {
+      config: { scope: 'feedback' },
       schema: {
         tags: ['data'],
         summary: 'Feedback on an earlier answer: the correct label or category, and/or a rating.',

@@ -100,7 +100,7 @@ export function registerTaskRoutes(app: App, deps: Deps): void {
           body: Body,
           response: {
             200: Answer,
-            ...errorResponses(...TENANT_AUTH_ERRORS, 'QUOTA_EXCEEDED', 'QUOTA_STORE_UNAVAILABLE', 'UPSTREAM_CIRCUIT_OPEN', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_OPTION', 'PROVIDER_ERROR', 'NO_PROVIDER_AVAILABLE', 'PROVIDER_TIMEOUT'),
+            ...errorResponses(...TENANT_AUTH_ERRORS, 'QUOTA_EXCEEDED', 'QUOTA_STORE_UNAVAILABLE', 'UPSTREAM_CIRCUIT_OPEN', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_OPTION', 'NOT_FOUND', 'PROVIDER_ERROR', 'NO_PROVIDER_AVAILABLE', 'PROVIDER_TIMEOUT'),
           },
         },
       },
