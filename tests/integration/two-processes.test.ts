@@ -41,6 +41,8 @@ describe.skipIf(!available)('two gateway processes sharing Redis and PostgreSQL'
           PORT: String(port),
           DATABASE_URL: url.toString(),
           REDIS_URL,
+          // One spool per instance, never ./data: two live processes may not share one.
+          LEDGER_SPOOL_DIR: join(dir, `spool-${i}`),
           GATEWAY_CONFIG: configPath,
           GATEWAY_ADMIN_KEY: ADMIN_KEY_FOR_TESTS,
           GATEWAY_MASTER_KEY: MASTER_KEY_FOR_TESTS,
