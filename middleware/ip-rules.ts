@@ -18,6 +18,9 @@ export function parseAddress(ip: string): Address | undefined {
 export function parseRange(entry: string): Range | undefined {
   const [address, prefix, extra] = entry.trim().split('/');
   if (extra !== undefined || !address) return undefined;
+  // IPv4 only as four decimal octets without leading zeros: `2130706433`, `127.1` and `010.0.0.0` parse, but as
+  // addresses nobody who wrote them meant (`010` is octal 8).
+  if (!address.includes(':') && !ipaddr.IPv4.isValidFourPartDecimal(address)) return undefined;
   let parsed: Address;
   try {
     parsed = ipaddr.parse(address);

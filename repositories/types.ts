@@ -87,7 +87,8 @@ export interface ApiKeyRepository {
   findByHash(hash: string): Promise<ApiKeyRecord | undefined>;
   get(id: string): Promise<ApiKeyRecord | undefined>;
   list(filter: { kind: KeyKind; tenant_id?: string }, page: PageRequest): Promise<Page<ApiKeyRecord>>;
-  countActiveAdminKeys(now: Date): Promise<number>;
+  /** Active admin keys, of one role when given. */
+  countActiveAdminKeys(now: Date, role?: AdminRole): Promise<number>;
   revoke(id: string, at: Date): Promise<ApiKeyRecord | undefined>;
   /** A signed key's encrypted signing secret, with the hash it was bound to when encrypted. */
   signingSecret(id: string): Promise<{ ciphertext: string; hash: string } | undefined>;

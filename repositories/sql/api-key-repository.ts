@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { ApiKeyRecord, ApiKeyRepository, KeyKind, NewApiKey, Page, PageRequest } from '../types.js';
+import type { AdminRole, ApiKeyRecord, ApiKeyRepository, KeyKind, NewApiKey, Page, PageRequest } from '../types.js';
 import { newId } from './ids.js';
 import { decodeCursor, toPage } from './paging.js';
 import type { ApiKeysTable, Database } from './schema.js';
@@ -75,11 +75,12 @@ export class SqlApiKeyRepository implements ApiKeyRepository {
     return toPage(rows.map((r) => toRecord(r as Selectable<ApiKeysTable>)), page.limit);
   }
 
-  async countActiveAdminKeys(now: Date): Promise<number> {
+  async countActiveAdminKeys(now: Date, role?: AdminRole): Promise<number> {
     const row = await this.db
       .selectFrom('api_keys')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('kind', '=', 'admin')
+      .$if(role !== undefined, (qb) => qb.where('role', '=', role!))
       .where('revoked_at', 'is', null)
       .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
       .executeTakeFirstOrThrow();

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditOutcome } from '../../repositories/types.js';
 import { GatewayError, errorEnvelope } from '../errors.js';
+import { withoutControlCharacters } from '../http/json-body.js';
 import type { AuditLog } from './audit-log.js';
 
 export interface AuditTarget {
@@ -37,7 +38,10 @@ export function auditAdminMutations(audit: AuditLog) {
     const actor = request.principal;
     if (!action || actor?.kind !== 'admin') return payload;
     const params = request.params as { id?: string } | undefined;
-    const target = request.auditTarget ?? { type: action.split('.')[0]!, id: params?.id ?? null };
+    // A path parameter is whatever the caller sent: control characters (NUL cannot be stored) and length go first, so
+    // a refused attempt is recorded whatever its URL.
+    const id = params?.id === undefined ? null : withoutControlCharacters(params.id).slice(0, 200);
+    const target = request.auditTarget ?? { type: action.split('.')[0]!, id };
     try {
       await audit.record({
         actor_key_id: actor.key.id,

@@ -18,7 +18,7 @@ function tooDeep(): GatewayError {
   });
 }
 
-function cleanString(value: string): string {
+export function withoutControlCharacters(value: string): string {
   return HAS_CONTROL.test(value) ? value.replace(CONTROL, '') : value;
 }
 
@@ -28,14 +28,14 @@ function cleanString(value: string): string {
  * Iterative, in place (the value comes straight from JSON.parse): no stack to overflow, linear in the body's size.
  */
 export function stripControlCharacters(value: unknown): unknown {
-  if (typeof value === 'string') return cleanString(value);
+  if (typeof value === 'string') return withoutControlCharacters(value);
   if (!value || typeof value !== 'object') return value;
   const stack: { node: Record<string, unknown> | unknown[]; depth: number }[] = [{ node: value as Record<string, unknown>, depth: 1 }];
   while (stack.length > 0) {
     const { node, depth } = stack.pop()!;
     if (depth > MAX_JSON_DEPTH) throw tooDeep();
     const visit = (v: unknown, set: (clean: unknown) => void) => {
-      if (typeof v === 'string') set(cleanString(v));
+      if (typeof v === 'string') set(withoutControlCharacters(v));
       else if (v && typeof v === 'object') stack.push({ node: v as Record<string, unknown>, depth: depth + 1 });
     };
     if (Array.isArray(node)) {

@@ -205,7 +205,14 @@ export class KeyService {
   async revoke(id: string): Promise<ApiKeyRecord | undefined> {
     const revoked = await this.deps.events.transaction(async (tx, emit) => {
       const before = await tx.keys.get(id);
-      const after = await tx.keys.revoke(id, this.deps.clock());
+      const now = this.deps.clock();
+      const activeOwner = before?.kind === 'admin' && before.role === 'owner' && !before.revoked_at && (!before.expires_at || before.expires_at > now);
+      if (activeOwner && (await tx.keys.countActiveAdminKeys(now, 'owner')) <= 1) {
+        throw new GatewayError('CONFLICT', 'This is the last active owner key: issue another owner key before revoking it.', {
+          details: { reason: 'last_owner' },
+        });
+      }
+      const after = await tx.keys.revoke(id, now);
       if (after && before?.revoked_at === null) emit('key.revoked', after.tenant_id, keyEventData(after));
       return after;
     });

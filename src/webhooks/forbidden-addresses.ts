@@ -17,9 +17,18 @@ export type AddressVerdict = 'allowed' | 'private' | 'forbidden';
 
 export function classifyAddress(address: string): AddressVerdict {
   if (!ipaddr.isValid(address)) return 'forbidden';
-  const range = ipaddr.process(address).range();
+  const parsed = ipaddr.process(address);
+  // IPv4-compatible IPv6 (::/96, deprecated: `[::127.0.0.1]` becomes `::7f00:1`) reaches the IPv4 address it carries,
+  // yet ipaddr.js calls it unicast: never a webhook target.
+  if (parsed.kind() === 'ipv6' && isIpv4Compatible(parsed as ipaddr.IPv6)) return 'forbidden';
+  const range = parsed.range();
   if (PRIVATE_RANGES.has(range)) return 'private';
   return FORBIDDEN_RANGES.has(range) ? 'forbidden' : 'allowed';
+}
+
+function isIpv4Compatible(address: ipaddr.IPv6): boolean {
+  const p = address.parts;
+  return p.slice(0, 6).every((x) => x === 0) && (p[6] !== 0 || p[7]! > 1);
 }
 
 /** Whether a webhook may connect to this address; loopback and private networks only where configuration allows it. */

@@ -6,6 +6,8 @@ import { GENESIS_HASH, type AuditEntry } from '../../repositories/types.js';
 import { chainHash, redact } from '../../src/audit/audit-log.js';
 import { contentDigest, signRequest, signatureBase, signatureParamsValue } from '../../src/client/signing.js';
 import { stripControlCharacters } from '../../src/http/json-body.js';
+import { classifyAddress } from '../../src/webhooks/forbidden-addresses.js';
+import { isValidRange } from '../../middleware/ip-rules.js';
 import { AesGcmCipher } from '../../src/secrets/secret-cipher.js';
 
 describe('GW-HMAC-1 test vector (API contract)', () => {
@@ -133,4 +135,13 @@ describe('input hygiene', () => {
       { numRuns: 2_000 },
     );
   });
+
+  it('IP rules take IPv4 only as four canonical decimal octets; IPv4-compatible IPv6 is never a webhook target', () => {
+    for (const odd of ['2130706433', '127.1', '010.0.0.0/8', '0x7f.0.0.1', '1.2.3.04']) expect(isValidRange(odd), odd).toBe(false);
+    for (const fine of ['10.0.0.0/8', '127.0.0.1', '0.0.0.0/0', '::1', '2001:db8::/32', '::ffff:10.0.0.1']) expect(isValidRange(fine), fine).toBe(true);
+    for (const hidden of ['::7f00:1', '::a00:1', '::808:808']) expect(classifyAddress(hidden), hidden).toBe('forbidden');
+    expect(classifyAddress('::1')).toBe('private');
+    expect(classifyAddress('8.8.8.8')).toBe('allowed');
+  });
 });
+

@@ -157,7 +157,7 @@ export function registerKeyRoutes(app: App, deps: Deps): void {
         summary: 'Revoke a key (tenant or admin) at once; every instance refuses it within seconds (401 API_KEY_REVOKED).',
         security: [{ bearer: [] }],
         params: IdParams,
-        response: { 200: ApiKey, ...errorResponses(...AUTH_ERRORS, 'NOT_FOUND') },
+        response: { 200: ApiKey, ...errorResponses(...AUTH_ERRORS, 'NOT_FOUND', 'CONFLICT') },
       },
     },
     async (request) => {
