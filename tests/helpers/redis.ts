@@ -39,8 +39,11 @@ export interface OwnRedis {
 /** A redis-server of the test's own on a random port, so chaos tests can kill it without touching the shared one. */
 export async function startOwnRedis(onPort?: number): Promise<OwnRedis> {
   const port = onPort ?? (await freePort());
+  // Never under a test run's faked clock (libfaketime's LD_PRELOAD): it breaks redis-server, which is not what is tested.
+  const { LD_PRELOAD: _preload, FAKETIME: _faketime, ...env } = process.env;
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env,
   });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('redis-server did not start')), 10_000);
