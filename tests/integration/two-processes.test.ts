@@ -11,7 +11,7 @@ import { openSqlRepositories } from '../../repositories/sql/sql-repositories.js'
 import { POSTGRES_URL, postgresAvailable } from '../helpers/databases.js';
 import { REDIS_URL, redisAvailable } from '../helpers/redis.js';
 import { ADMIN_KEY_FOR_TESTS, MASTER_KEY_FOR_TESTS } from '../helpers/test-app.js';
-import { awayFromMinuteEdge } from '../helpers/windows.js';
+import { awayFromMinuteEdge, redisClock } from '../helpers/windows.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const available = (await postgresAvailable()) && (await redisAvailable());
@@ -68,7 +68,7 @@ describe.skipIf(!available)('two gateway processes sharing Redis and PostgreSQL'
 
   async function burst(auth: Record<string, string>): Promise<{ statuses: number[]; retryAfter: number }> {
     // Stay inside one minute window for the rate limit.
-    await awayFromMinuteEdge();
+    await awayFromMinuteEdge(redisClock(REDIS_URL));
     let next = 0;
     let retryAfter = 0;
     const statuses: number[] = [];
