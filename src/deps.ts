@@ -330,7 +330,6 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     generatedAdminKey: config.security.adminKey ? undefined : bootstrap?.secret,
     lifecycle: { draining: false },
     async close() {
-      breakers.shutdown();
       clearInterval(finalizer);
       clearTimeout(firstPass);
       clearInterval(forgetter);

@@ -107,8 +107,4 @@ export class ProviderBreakers {
     }
     return found;
   }
-
-  shutdown(): void {
-    // Nothing runs in the background: state changes happen only when calls are admitted or settled.
-  }
 }

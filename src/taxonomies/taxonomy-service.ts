@@ -54,6 +54,8 @@ export class TaxonomyService {
   // Bounded too: a caller naming taxonomies that do not exist must not grow it.
   private readonly versions = new LRUCache<string, { value: TaxonomyVersion | undefined; expires: number }>({ max: 10_000 });
   private readonly training = new Map<string, Promise<void>>();
+  /** Rebuilds in flight, so requests arriving together for a new version share one training thread. */
+  private readonly rebuilding = new Map<string, Promise<SoftmaxModel>>();
   private readonly again = new Set<string>();
 
   constructor(private readonly deps: TaxonomyServiceDeps) {}
@@ -147,9 +149,17 @@ export class TaxonomyService {
     const key = keyOf(tenantId, name);
     const local = this.models.get(key);
     if (local?.version === version.version) return local.model;
-    const model = await fit(await this.deps.repo.examples(tenantId, name, version.last_example_id));
-    this.models.set(key, { version: version.version, model });
-    return model;
+    const flight = `${key}\u0000${version.version}`;
+    let rebuild = this.rebuilding.get(flight);
+    if (!rebuild) {
+      rebuild = (async () => {
+        const model = await fit(await this.deps.repo.examples(tenantId, name, version.last_example_id));
+        this.models.set(key, { version: version.version, model });
+        return model;
+      })().finally(() => this.rebuilding.delete(flight));
+      this.rebuilding.set(flight, rebuild);
+    }
+    return rebuild;
   }
 
   async status(tenantId: string, name: string): Promise<TaxonomyStatus> {

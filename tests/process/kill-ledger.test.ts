@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,17 +7,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { freePort, waitForHttp } from '../../bench/processes.js';
 import { POSTGRES_URL, postgresAvailable } from '../helpers/databases.js';
-import { ADMIN_KEY_FOR_TESTS, MASTER_KEY_FOR_TESTS } from '../helpers/test-app.js';
-
-const root = new URL('../..', import.meta.url).pathname;
-const admin = { authorization: `Bearer ${ADMIN_KEY_FOR_TESTS}`, 'content-type': 'application/json' };
-
-function startGateway(port: number, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', join(root, 'src/server.ts')], {
-    env: { ...process.env, PORT: String(port), GATEWAY_ADMIN_KEY: ADMIN_KEY_FOR_TESTS, GATEWAY_MASTER_KEY: MASTER_KEY_FOR_TESTS, LOG_LEVEL: process.env.KILL_LOG ?? 'warn', REDIS_URL: '', DATABASE_URL: '', ...env },
-    stdio: ['ignore', process.env.KILL_LOG ? 'inherit' : 'ignore', 'inherit'],
-  });
-}
+import { ADMIN_JSON, adminPost, startGatewayProcess } from '../helpers/gateway-process.js';
 
 /**
  * Loads a real gateway process, kills it with SIGKILL mid-load, starts it again on the same storage and compares every
@@ -28,11 +17,12 @@ function startGateway(port: number, env: Record<string, string>): ChildProcess {
 async function killAndCount(env: Record<string, string>): Promise<{ answered: number; missing: string[]; duplicated: string[] }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  let child = startGateway(port, env);
+  let child = startGatewayProcess(port, env);
   try {
     await waitForHttp(`${base}/health/ready`);
-    const tenant = (await (await fetch(`${base}/admin/tenants`, { method: 'POST', headers: admin, body: '{"name":"killed"}' })).json()) as { id: string };
-    const key = (await (await fetch(`${base}/admin/tenants/${tenant.id}/keys`, { method: 'POST', headers: admin, body: '{"name":"k"}' })).json()) as { secret: string };
+    const post = adminPost(base);
+    const tenant = await post('/admin/tenants', { name: 'killed' });
+    const key = await post(`/admin/tenants/${tenant.id}/keys`, { name: 'k' });
     const answered: string[] = [];
     let killed = false;
     let n = 0;
@@ -60,11 +50,11 @@ async function killAndCount(env: Record<string, string>): Promise<{ answered: nu
     await Promise.all(clients);
     await exited;
 
-    child = startGateway(port, env);
+    child = startGatewayProcess(port, env);
     await waitForHttp(`${base}/health/ready`);
     const from = new Date(Date.now() - 86_400_000).toISOString();
     const to = new Date(Date.now() + 86_400_000).toISOString();
-    const ndjson = await (await fetch(`${base}/admin/usage/export?from=${from}&to=${to}&format=ndjson`, { headers: admin })).text();
+    const ndjson = await (await fetch(`${base}/admin/usage/export?from=${from}&to=${to}&format=ndjson`, { headers: ADMIN_JSON })).text();
     const rows = ndjson.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { tenant_id: string; request_id: string });
     const seen = new Map<string, number>();
     for (const r of rows) if (r.tenant_id === tenant.id) seen.set(r.request_id, (seen.get(r.request_id) ?? 0) + 1);

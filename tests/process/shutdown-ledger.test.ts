@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,34 +8,19 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openSqlRepositories } from '../../repositories/sql/sql-repositories.js';
 import { freePort, waitForHttp } from '../../bench/processes.js';
 import { FakeOpenAi } from '../helpers/fake-openai.js';
-import { ADMIN_KEY_FOR_TESTS, MASTER_KEY_FOR_TESTS } from '../helpers/test-app.js';
+import { adminPost, startGatewayProcess } from '../helpers/gateway-process.js';
 
-const root = new URL('../..', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'gw-shutdown-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 function startGateway(port: number, dir: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', join(root, 'src/server.ts')], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      DATA_DIR: dir,
-      GATEWAY_ADMIN_KEY: ADMIN_KEY_FOR_TESTS,
-      GATEWAY_MASTER_KEY: MASTER_KEY_FOR_TESTS,
-      OPENAI_API_KEY: 'sk-shutdown-test-key',
-      LOG_LEVEL: 'warn',
-      REDIS_URL: '',
-      DATABASE_URL: '',
-      ...env,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  return startGatewayProcess(port, { DATA_DIR: dir, OPENAI_API_KEY: 'sk-shutdown-test-key', ...env });
 }
 
 async function tenantWithKey(base: string): Promise<{ tenant: { id: string }; key: { secret: string } }> {
-  const admin = { authorization: `Bearer ${ADMIN_KEY_FOR_TESTS}`, 'content-type': 'application/json' };
-  const tenant = (await (await fetch(`${base}/admin/tenants`, { method: 'POST', headers: admin, body: '{"name":"shutdown"}' })).json()) as { id: string };
-  const key = (await (await fetch(`${base}/admin/tenants/${tenant.id}/keys`, { method: 'POST', headers: admin, body: '{"name":"k"}' })).json()) as { secret: string };
+  const post = adminPost(base);
+  const tenant = await post('/admin/tenants', { name: 'shutdown' });
+  const key = await post(`/admin/tenants/${tenant.id}/keys`, { name: 'k' });
   return { tenant, key };
 }
 

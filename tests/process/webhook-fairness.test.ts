@@ -6,11 +6,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, startProcess, stopProcess, waitForHttp } from '../../bench/processes.js';
-import { ADMIN_KEY_FOR_TESTS, MASTER_KEY_FOR_TESTS } from '../helpers/test-app.js';
+import { freePort, stopProcess, waitForHttp } from '../../bench/processes.js';
+import { adminPost, startGatewayProcess } from '../helpers/gateway-process.js';
 import { startReceiver } from '../helpers/webhook-receiver.js';
 
-const root = new URL('../..', import.meta.url).pathname;
 
 /** A receiver that reads each delivery and never answers: every attempt to it holds a dispatcher slot until its timeout. */
 async function startTarpit() {
@@ -59,18 +58,10 @@ describe('webhook fairness between tenants', () => {
     const receiver = await startReceiver();
     try {
       const port = await freePort();
-      child = startProcess(['--import', 'tsx', join(root, 'src/server.ts')], {
-        PORT: String(port), DATA_DIR: join(dir, 'data'), GATEWAY_CONFIG: join(dir, 'gateway.json'), GATEWAY_ADMIN_KEY: ADMIN_KEY_FOR_TESTS,
-        GATEWAY_MASTER_KEY: MASTER_KEY_FOR_TESTS, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', LOG_LEVEL: 'warn', REDIS_URL: '', DATABASE_URL: '',
-      });
+      child = startGatewayProcess(port, { DATA_DIR: join(dir, 'data'), GATEWAY_CONFIG: join(dir, 'gateway.json'), WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
       const base = `http://127.0.0.1:${port}`;
       await waitForHttp(`${base}/health/ready`);
-      const admin = { authorization: `Bearer ${ADMIN_KEY_FOR_TESTS}`, 'content-type': 'application/json' };
-      const post = async (path: string, body: unknown) => {
-        const res = await fetch(`${base}${path}`, { method: 'POST', headers: admin, body: JSON.stringify(body) });
-        expect(res.status).toBe(201);
-        return (await res.json()) as { id: string };
-      };
+      const post = adminPost(base);
       const flood = await post('/admin/tenants', { name: 'Flood' });
       for (let i = 0; i < 8; i++) await post(`/admin/tenants/${flood.id}/webhooks`, { url: `${tarpit.url}/hook${i}`, events: ['key.created'] });
       // 300 key.created events × 8 endpoints = 2 400 deliveries.

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, startProcess, stopProcess, waitForHttp } from '../../bench/processes.js';
 import { ADMIN_KEY_FOR_TESTS, MASTER_KEY_FOR_TESTS } from '../helpers/test-app.js';
+import { adminPost } from '../helpers/gateway-process.js';
 import { startReceiver } from '../helpers/webhook-receiver.js';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -42,12 +43,7 @@ describe('webhooks survive SIGKILL', () => {
       const port = await freePort();
       child = await boot(port);
       const base = `http://127.0.0.1:${port}`;
-      const admin = { authorization: `Bearer ${ADMIN_KEY_FOR_TESTS}`, 'content-type': 'application/json' };
-      const post = async (path: string, body: unknown) => {
-        const res = await fetch(`${base}${path}`, { method: 'POST', headers: admin, body: JSON.stringify(body) });
-        expect(res.status).toBe(201);
-        return (await res.json()) as { id: string };
-      };
+      const post = adminPost(base);
       const tenant = await post('/admin/tenants', { name: 'Crash' });
       await post(`/admin/tenants/${tenant.id}/webhooks`, { url: `${receiver.url}/crash`, events: ['key.created'] });
       // Every 201 means the key and its key.created event are committed together.
