@@ -23,6 +23,14 @@ export function rateLimitHeaders(d: RateDecision): Record<string, string> {
   };
 }
 
+/** 429 RATE_LIMITED for a refused decision, with when to retry. */
+export function rateLimited(decision: RateDecision, message: string, details: Record<string, unknown> = {}): GatewayError {
+  return new GatewayError('RATE_LIMITED', message, {
+    headers: { ...rateLimitHeaders(decision), 'retry-after': String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))) },
+    details: { limit: decision.limit, retry_after_ms: decision.retryAfterMs, ...details },
+  });
+}
+
 /**
  * Hooks for /v1, after authentication: every configured rule for the key and its tenant is decided in one atomic step;
  * a refused request is not counted and gets 429 RATE_LIMITED with Retry-After. A bearer request is counted before its
@@ -36,15 +44,11 @@ export function rateLimit(config: RateLimitConfig, store: RateLimitStore, onRefu
     const rules = rulesFor(config, principal.key.id, principal.tenant.quota.requests_per_minute);
     if (rules.length === 0) return;
     const decision = await store.consume(principal.tenant.id, rules);
-    const headers = rateLimitHeaders(decision);
     if (!decision.allowed) {
       onRefused();
-      throw new GatewayError('RATE_LIMITED', `Rate limit of ${decision.limit} exceeded; retry later.`, {
-        headers: { ...headers, 'retry-after': String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))) },
-        details: { limit: decision.limit, retry_after_ms: decision.retryAfterMs },
-      });
+      throw rateLimited(decision, `Rate limit of ${decision.limit} exceeded; retry later.`);
     }
-    void reply.headers(headers);
+    void reply.headers(rateLimitHeaders(decision));
   };
   const signed = new WeakSet<FastifyRequest>();
   return {

@@ -22,17 +22,20 @@ export function estimate(state: WindowState, now: number, windowMs: number): num
   return (state.previous * (windowMs - (now - state.start))) / windowMs + state.current;
 }
 
-/** How long until one more hit fits, from a state that refused it. */
-export function retryAfter(state: WindowState, now: number, windowMs: number, limit: number): number {
+/** How long until `cost` more hits fit, from a state that refused them. */
+export function retryAfter(state: WindowState, now: number, windowMs: number, limit: number, cost = 1): number {
   const elapsed = now - state.start;
-  if (state.current + 1 <= limit && state.previous > 0) {
+  if (state.current + cost <= limit && state.previous > 0) {
     // Within this window, the previous window's weight has to shrink enough.
-    const needed = windowMs * (1 - (limit - state.current - 1) / state.previous);
+    const needed = windowMs * (1 - (limit - state.current - cost) / state.previous);
     if (needed <= windowMs) return Math.max(1, Math.ceil(needed - elapsed));
   }
   // Next window: this window's count becomes the weighted previous one.
   const untilNext = windowMs - elapsed;
   const nextPrevious = state.current;
-  const inNext = nextPrevious > 0 ? Math.max(0, windowMs * (1 - (limit - 1) / nextPrevious)) : 0;
+  const inNext = nextPrevious > 0 ? Math.max(0, windowMs * (1 - (limit - cost) / nextPrevious)) : 0;
   return Math.max(1, Math.ceil(untilNext + inNext));
 }
+
+/** A rule's cost, clamped so one call can always fit an empty window. */
+export const costOf = (rule: { limit: number; cost?: number }) => Math.max(1, Math.min(rule.limit, rule.cost ?? 1));

@@ -26,7 +26,9 @@ export interface Tenant {
   created_at: Date;
 }
 
-export const QUOTA_NAMES = ['requests_per_minute', 'requests_per_day', 'requests_per_month', 'tokens_per_month', 'cost_micros_per_month'] as const;
+export const QUOTA_NAMES = ['requests_per_minute', 'requests_per_day', 'requests_per_month', 'tokens_per_month', 'cost_micros_per_month', 'events_per_minute'] as const;
+/** Quotas enforced as sliding-window rates (rate-limit store), not as period counters. */
+export const RATE_QUOTAS = ['requests_per_minute', 'events_per_minute'] as const;
 export type QuotaName = (typeof QUOTA_NAMES)[number];
 export type TenantQuota = Partial<Record<QuotaName, number>>;
 
@@ -126,14 +128,24 @@ export interface ItemCategory {
   category: string | null;
 }
 
+/** Categories of the given items, or those changed at or after a time of the database's clock (oldest first). */
+export type CategoryQuery = { itemIds: string[] } | { changedSince: Date; limit: number };
+
+export interface CategoryPage {
+  items: (ItemCategory & { updated_at: Date })[];
+  /** The database's time when the page was read: where the next "changed since" starts. */
+  asOf: Date;
+}
+
 export interface InteractionRepository {
   /** Idempotent on (tenant, event id): a repeated id counts as a duplicate, not an error. Returns the new events. */
   addEvents(tenantId: string, events: Interaction[]): Promise<{ stored: StoredInteraction[]; duplicates: number }>;
   upsertItems(tenantId: string, items: CatalogItem[]): Promise<number>;
   /** The tenant's events after `afterSeq`, in sequence order. */
   eventsSince(tenantId: string, afterSeq: number, limit: number): Promise<StoredInteraction[]>;
-  /** Catalog categories changed at or after `since` (all of them without it). */
-  itemCategories(tenantId: string, since?: Date): Promise<ItemCategory[]>;
+  /** The sequence after which exactly the `count` most recent events follow (0 when there are fewer). */
+  windowStart(tenantId: string, count: number): Promise<number>;
+  itemCategories(tenantId: string, query: CategoryQuery): Promise<CategoryPage>;
 }
 
 export interface KnowledgeEntry {
@@ -566,6 +578,8 @@ export interface RateRule {
   name: string;
   limit: number;
   windowMs: number;
+  /** What this call counts for (default 1): an ingest counts its events. Never more than the limit. */
+  cost?: number;
 }
 
 export interface RateDecision {

@@ -401,12 +401,19 @@ function recommenderConfig(r: ConfigFile['recommendations']): RecommendationServ
   return {
     pollMs: r?.poll_ms ?? DEFAULT_SERVICE_OPTIONS.pollMs,
     rebuildDelayMs: r?.rebuild_delay_ms ?? DEFAULT_SERVICE_OPTIONS.rebuildDelayMs,
+    memoryBudgetBytes: r?.memory_budget_mb === undefined ? DEFAULT_SERVICE_OPTIONS.memoryBudgetBytes : r.memory_budget_mb * 1024 * 1024,
+    eventsPerMinute: r?.events_per_minute ?? DEFAULT_SERVICE_OPTIONS.eventsPerMinute,
+    idleUnloadMs: r?.idle_unload_minutes === undefined ? DEFAULT_SERVICE_OPTIONS.idleUnloadMs : Math.round(r.idle_unload_minutes * 60_000),
     model: {
       neighbours: r?.neighbours ?? model.neighbours,
       historyCap: r?.history_cap ?? model.historyCap,
       historySeeds: r?.history_seeds ?? model.historySeeds,
       interestHalfLifeMs: hours(r?.interest_half_life_hours, model.interestHalfLifeMs),
       popularityHalfLifeMs: hours(r?.popularity_half_life_hours, model.popularityHalfLifeMs),
+      maxEvents: r?.max_events ?? model.maxEvents,
+      maxUsers: r?.max_users ?? model.maxUsers,
+      maxItems: r?.max_items ?? model.maxItems,
+      maxItemsPerUser: r?.max_items_per_user ?? model.maxItemsPerUser,
     },
   };
 }

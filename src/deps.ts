@@ -193,10 +193,11 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     writer: outbox,
     onStored: () => dispatcher?.wake(),
   });
+  const recommender = new RecommendationService(repos.interactions, logger, config.recommendations, clock);
   // Scrapes read the breakers and writers made below; nothing is scraped before the app listens.
   const metrics = new GatewayMetrics(
     { tenantLabels: config.observability.metricsTenantLabels },
-    { breakers: () => breakers.status(), ledgerBacklog: () => ledger.backlog, outboxBacklog: () => outbox.backlog },
+    { breakers: () => breakers.status(), ledgerBacklog: () => ledger.backlog, outboxBacklog: () => outbox.backlog, recommender: () => recommender.totals() },
   );
   const cache = new TaskCache({
     shared: hot.shared,
@@ -216,7 +217,6 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
   const forgetInputs = () =>
     repos.taxonomies.forgetInputs(new Date(clock().getTime() - INPUT_RETENTION_MS)).catch((err: unknown) => logger.warn({ err }, 'forgetting old inputs failed'));
   const forgetter = setInterval(forgetInputs, INPUT_SWEEP_MS).unref();
-  const recommender = new RecommendationService(repos.interactions, logger, config.recommendations);
   const knowledge = new KnowledgeBase(repos.knowledge, logger, (tenantId) => cache.purge({ tenantId, task: 'smart-response' }));
   const providers = buildProviders(config.providers, { http, recommender, taxonomies, secrets });
   const audit = new AuditLog(repos.audit, clock);

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { estimate, retryAfter, roll, type WindowState } from '../sliding-window.js';
+import { costOf, estimate, retryAfter, roll, type WindowState } from '../sliding-window.js';
 import type { RateDecision, RateLimitStore, RateRule } from '../types.js';
 
 /** Embedded mode, and the fallback when Redis is away: exact within this process. */
@@ -20,20 +20,21 @@ export class MemoryRateLimitStore implements RateLimitStore {
     for (const [i, rule] of rules.entries()) {
       const state = states[i]!;
       const used = estimate(state, now, rule.windowMs);
-      const allowed = used + 1 <= rule.limit;
+      const cost = costOf(rule);
+      const allowed = used + cost <= rule.limit;
       const decision: RateDecision = {
         allowed,
         limit: rule.limit,
-        remaining: Math.max(0, Math.floor(rule.limit - used - (allowed ? 1 : 0))),
+        remaining: Math.max(0, Math.floor(rule.limit - used - (allowed ? cost : 0))),
         resetMs: state.start + rule.windowMs - now,
-        retryAfterMs: allowed ? 0 : retryAfter(state, now, rule.windowMs, rule.limit),
+        retryAfterMs: allowed ? 0 : retryAfter(state, now, rule.windowMs, rule.limit, cost),
       };
       if (!allowed) return decision;
       if (!tightest || decision.remaining < tightest.remaining) tightest = decision;
     }
     for (const [i, rule] of rules.entries()) {
       const state = states[i]!;
-      this.windows.set(`${group}:${rule.name}`, { ...state, current: state.current + 1 });
+      this.windows.set(`${group}:${rule.name}`, { ...state, current: state.current + costOf(rule) });
     }
     return tightest ?? { allowed: true, limit: 0, remaining: 0, resetMs: 0, retryAfterMs: 0 };
   }

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { CatalogItem, Interaction, InteractionRepository, InteractionType, ItemCategory, StoredInteraction } from '../types.js';
+import type { CatalogItem, CategoryPage, CategoryQuery, Interaction, InteractionRepository, InteractionType, StoredInteraction } from '../types.js';
 import type { Database } from './schema.js';
 
 const EVENT_COLUMNS = sql.raw('tenant_id, event_id, type, user_id, item_id, value, occurred_at');
@@ -93,9 +93,30 @@ export class SqlInteractionRepository implements InteractionRepository {
     return rows.map(toStored);
   }
 
-  async itemCategories(tenantId: string, since?: Date): Promise<ItemCategory[]> {
-    let query = this.db.selectFrom('items').select(['item_id', 'category']).where('tenant_id', '=', tenantId);
-    if (since) query = query.where('updated_at', '>=', since);
-    return query.execute();
+  async windowStart(tenantId: string, count: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('interactions')
+      .select('seq')
+      .where('tenant_id', '=', tenantId)
+      .orderBy('seq', 'desc')
+      .offset(count)
+      .limit(1)
+      .executeTakeFirst();
+    return row ? Number(row.seq) : 0;
+  }
+
+  async itemCategories(tenantId: string, query: CategoryQuery): Promise<CategoryPage> {
+    // The database's clock, read before the rows: the next "changed since" compares with its own stamps, never ours.
+    const { rows } = await sql<{ now: Date | string }>`select now() as now`.execute(this.db);
+    const asOf = new Date(rows[0]!.now);
+    let q = this.db.selectFrom('items').select(['item_id', 'category', 'updated_at']).where('tenant_id', '=', tenantId);
+    if ('itemIds' in query) {
+      if (query.itemIds.length === 0) return { items: [], asOf };
+      q = q.where('item_id', 'in', query.itemIds);
+    } else {
+      q = q.where('updated_at', '>=', query.changedSince).orderBy('updated_at').limit(query.limit);
+    }
+    const found = await q.execute();
+    return { items: found.map((r) => ({ item_id: r.item_id, category: r.category, updated_at: new Date(r.updated_at) })), asOf };
   }
 }

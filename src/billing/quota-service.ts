@@ -4,6 +4,7 @@ import {
   type QuotaCounter,
   type QuotaName,
   type QuotaStore,
+  type RATE_QUOTAS,
   type Tenant,
   type UsageRepository,
 } from '../../repositories/types.js';
@@ -13,8 +14,8 @@ import type { EventBus } from '../events/event-bus.js';
 /** Fractions of a quota at which `quota.threshold_reached` is emitted, once per quota and period. */
 const THRESHOLDS = [0.8, 1];
 
-/** The hard quotas (requests_per_minute is a rate limit, not a counter here). */
-const HARD: Exclude<QuotaName, 'requests_per_minute'>[] = ['requests_per_day', 'requests_per_month', 'tokens_per_month', 'cost_micros_per_month'];
+/** The hard quotas (the per-minute ones are rate limits, not counters here). */
+const HARD: Exclude<QuotaName, (typeof RATE_QUOTAS)[number]>[] = ['requests_per_day', 'requests_per_month', 'tokens_per_month', 'cost_micros_per_month'];
 const UNLIMITED = Number.MAX_SAFE_INTEGER;
 /**
  * Settlements are summed per tenant and counter and sent this often: one store round trip per tenant and interval
@@ -204,8 +205,9 @@ export class QuotaService {
     const now = this.clock();
     const period = periodOf(now);
     const out: QuotaStatus[] = [];
-    if (tenant.quota.requests_per_minute !== undefined) {
-      out.push({ name: 'requests_per_minute', limit: tenant.quota.requests_per_minute, used: null, remaining: null, resets_at: null });
+    for (const name of ['requests_per_minute', 'events_per_minute'] as const) {
+      const limit = tenant.quota[name];
+      if (limit !== undefined) out.push({ name, limit, used: null, remaining: null, resets_at: null });
     }
     const configured = HARD.filter((q) => tenant.quota[q] !== undefined);
     if (configured.length === 0) return out;

@@ -12,7 +12,7 @@ const KeyData = {
 };
 
 const Quota = {
-  quota: Type.String({ description: 'requests_per_minute, requests_per_day, requests_per_month, tokens_per_month or cost_micros_per_month' }),
+  quota: Type.String({ description: 'requests_per_day, requests_per_month, tokens_per_month or cost_micros_per_month' }),
   limit: Type.Integer(),
   used: Type.Integer(),
   period: Type.String(),

@@ -9,6 +9,7 @@ export interface MetricSources {
   breakers: () => readonly { provider: string; model: string; state: keyof typeof BREAKER_STATE }[];
   ledgerBacklog: () => number;
   outboxBacklog: () => number;
+  recommender: () => { tenants: number; events: number; bytes: number };
 }
 
 export interface MetricsOptions {
@@ -76,6 +77,16 @@ export class GatewayMetrics {
     this.webhooks = new Counter({ name: 'gateway_webhook_attempts_total', help: 'Webhook delivery attempts by outcome (succeeded, retry, dead).', labelNames: ['outcome'], registers });
     this.webhookSeconds = new Histogram({ name: 'gateway_webhook_attempt_duration_seconds', help: 'Webhook delivery attempt latency.', labelNames: ['outcome'], buckets: LATENCY_BUCKETS, registers });
     new Gauge({ name: 'gateway_ledger_backlog', help: 'Usage rows waiting to be written to the ledger.', registers, collect() { this.set(sources.ledgerBacklog()); } });
+    new Gauge({ name: 'gateway_recommender_tenants_loaded', help: 'Tenant recommender models in memory.', registers, collect() { this.set(sources.recommender().tenants); } });
+    new Gauge({ name: 'gateway_recommender_events', help: 'Events held by the tenant recommender models in memory.', registers, collect() { this.set(sources.recommender().events); } });
+    new Gauge({
+      name: 'gateway_recommender_model_bytes',
+      help: 'Estimated heap of the tenant recommender models in memory (bounded by recommendations.memory_budget_mb).',
+      registers,
+      collect() {
+        this.set(sources.recommender().bytes);
+      },
+    });
     new Gauge({ name: 'gateway_outbox_backlog', help: 'Events waiting to be written to the outbox.', registers, collect() { this.set(sources.outboxBacklog()); } });
   }
 

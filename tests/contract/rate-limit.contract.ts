@@ -37,6 +37,24 @@ export function rateLimitContract(name: string, open: () => Promise<RateLimitSto
       await store.close();
     });
 
+    it('counts a call by its cost: room for the whole cost or nothing is counted', async () => {
+      const store = await open();
+      const g = group();
+      const events = (cost: number) => ({ name: 'events', limit: 2_500, windowMs: 3_600_000, cost });
+      expect(await store.consume(g, [events(1_000)])).toMatchObject({ allowed: true, remaining: 1_500 });
+      expect(await store.consume(g, [events(1_000)])).toMatchObject({ allowed: true, remaining: 500 });
+      const refused = await store.consume(g, [events(1_000)]);
+      expect(refused).toMatchObject({ allowed: false, limit: 2_500 });
+      expect(refused.retryAfterMs).toBeGreaterThan(0);
+      // The refused 1 000 were not counted: 500 still fit, then nothing.
+      expect(await store.consume(g, [events(500)])).toMatchObject({ allowed: true, remaining: 0 });
+      expect((await store.consume(g, [events(1)])).allowed).toBe(false);
+      // A rule without a cost counts one, beside a costed one.
+      const h = group();
+      expect(await store.consume(h, [{ name: 'requests', limit: 10, windowMs: 3_600_000 }, events(100)])).toMatchObject({ allowed: true, remaining: 9 });
+      await store.close();
+    });
+
     it('reports remaining and reset, and admits again once the window has slid', async () => {
       const store = await open();
       const g = group();

@@ -101,22 +101,29 @@ export function repositoryContract(database: () => TestDatabase): void {
       expect((await repos.interactions.eventsSince(t, seqs[0]!, 1)).map((e) => e.id)).toEqual(['2']);
       expect(await repos.interactions.eventsSince(t, seqs[2]!, 100)).toEqual([]);
 
-      // Items are stamped by the database's clock: a bound well before any plausible skew from this process's clock.
-      const before = new Date(Date.now() - 366 * 86_400_000);
+      expect(await repos.interactions.windowStart(t, 2)).toBe(seqs[0]);
+      expect(await repos.interactions.windowStart(t, 3)).toBe(0);
+      expect(await repos.interactions.windowStart(other, 0)).toBeGreaterThan(0);
+
+      const { asOf: start } = await repos.interactions.itemCategories(t, { itemIds: [] });
       await repos.interactions.upsertItems(t, [
         { item_id: 'b', title: 'B', category: 'books', attributes: {} },
         { item_id: 'c', title: 'C', category: 'music', attributes: { colour: 'red' } },
         { item_id: 'c', title: 'C2', category: 'music', attributes: {} },
       ]);
       expect(await repos.interactions.upsertItems(t, [{ item_id: 'c', title: 'C3', category: 'books', attributes: {} }])).toBe(1);
-      const categories = await repos.interactions.itemCategories(t);
-      expect(categories.sort((x, y) => x.item_id.localeCompare(y.item_id))).toEqual([
+      const categories = (await repos.interactions.itemCategories(t, { itemIds: ['b', 'c', 'nope'] })).items;
+      expect(categories.map(({ item_id, category }) => ({ item_id, category })).sort((x, y) => x.item_id.localeCompare(y.item_id))).toEqual([
         { item_id: 'b', category: 'books' },
         { item_id: 'c', category: 'books' },
       ]);
-      expect(await repos.interactions.itemCategories(t, new Date(Date.now() + 3_600_000))).toEqual([]);
-      expect((await repos.interactions.itemCategories(t, before)).length).toBe(2);
-      expect(await repos.interactions.itemCategories(other)).toEqual([]);
+      // "Changed since" compares the database's stamps with the database's own time, never this process's clock.
+      const changed = await repos.interactions.itemCategories(t, { changedSince: start, limit: 10 });
+      expect(changed.items.map((i) => i.item_id).sort()).toEqual(['b', 'c']);
+      expect(changed.asOf.getTime()).toBeGreaterThanOrEqual(start.getTime());
+      expect((await repos.interactions.itemCategories(t, { changedSince: start, limit: 1 })).items).toHaveLength(1);
+      expect((await repos.interactions.itemCategories(t, { changedSince: new Date(changed.asOf.getTime() + 60_000), limit: 10 })).items).toEqual([]);
+      expect((await repos.interactions.itemCategories(other, { changedSince: start, limit: 10 })).items).toEqual([]);
     });
 
     it('keeps knowledge-base entries per tenant: upsert by id, pages, get, delete', async () => {

@@ -5,6 +5,12 @@ import { Redis } from 'ioredis';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/**
+ * What "fails fast, never hangs" means in a chaos test's verdict: far above the 150 ms command timeout (a loaded CI
+ * machine stretches that), far below the 10 s task deadline a hang would run into.
+ */
+export const NEVER_A_HANG_MS = 2_000;
+
 /** Whether the shared Redis answers; with CI=true a missing server is a failure, not a skip. */
 export async function redisAvailable(): Promise<boolean> {
   const client = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 2_000, maxRetriesPerRequest: 0, retryStrategy: () => null });

@@ -35,12 +35,26 @@ describe('loadConfig', () => {
   });
 
   it('reads recommender settings, hours as milliseconds, defaults for the rest', () => {
-    const config = loadConfig({}, { recommendations: { interest_half_life_hours: 2, neighbours: 80, poll_ms: 500 } });
+    const config = loadConfig({}, { recommendations: { interest_half_life_hours: 2, neighbours: 80, poll_ms: 500, max_items: 10, memory_budget_mb: 64, idle_unload_minutes: 0.5 } });
     expect(config.recommendations).toEqual({
       pollMs: 500,
       rebuildDelayMs: 500,
-      model: { neighbours: 80, historyCap: 200, historySeeds: 20, interestHalfLifeMs: 7_200_000, popularityHalfLifeMs: 7 * 86_400_000 },
+      memoryBudgetBytes: 64 * 1024 * 1024,
+      idleUnloadMs: 30_000,
+      eventsPerMinute: 60_000,
+      model: {
+        neighbours: 80,
+        historyCap: 200,
+        historySeeds: 20,
+        interestHalfLifeMs: 7_200_000,
+        popularityHalfLifeMs: 7 * 86_400_000,
+        maxEvents: 500_000,
+        maxUsers: 100_000,
+        maxItems: 10,
+        maxItemsPerUser: 1_000,
+      },
     });
+    expect(problems(() => loadConfig({}, { recommendations: { events_per_minute: 10 } })).join()).toContain('recommendations.events_per_minute: must be >= 1000');
     expect(problems(() => loadConfig({}, { recommendations: { neighbours: 0 } as never })).join()).toContain('recommendations.neighbours: must be >= 1');
   });
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TenantModel, type ModelEvent } from '../../providers/local/recommendations/tenant-model.js';
+import { DEFAULT_RECOMMENDER_OPTIONS, TenantModel, type ModelEvent } from '../../providers/local/recommendations/tenant-model.js';
+import { firstK } from '../../providers/local/recommendations/first-k.js';
 import { SeenSequences, LOOKBACK } from '../../src/recommendations/seen-sequences.js';
 import type { InteractionType } from '../../repositories/types.js';
 
@@ -128,6 +129,110 @@ describe('tenant recommender', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('tenant recommender bounds', () => {
+  const bounds = { ...DEFAULT_RECOMMENDER_OPTIONS, maxEvents: 25, maxUsers: 4, maxItems: 6, maxItemsPerUser: 1_000 };
+  const eventOf = (users: string[], items: string[]) =>
+    fc.record({
+      user: fc.constantFrom(...users),
+      item: fc.constantFrom(...items),
+      type: fc.constantFrom<InteractionType>('view', 'click', 'add_to_cart', 'purchase', 'rating'),
+      value: fc.option(fc.integer({ min: 1, max: 5 }), { nil: null }),
+      days: fc.integer({ min: 0, max: 60 }),
+    });
+  const event = eventOf(['u1', 'u2', 'u3', 'u4', 'u5', 'u6', 'u7'], ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j']);
+  const toEvent = (e: { user: string; item: string; type: InteractionType; days: number; value: number | null }) => ev(e.user, e.item, e.type, e.days, e.value);
+  const scoresOf = (m: TenantModel, query: { user_id?: string; item_id?: string }) =>
+    new Map(m.recommend({ ...query, limit: 100 }).items.map((i) => [i.item_id, i.score]));
+
+  // Many users and items: the user and item bounds bind. Few of each: pairs repeat, and forgetting undoes part of one.
+  const narrow = eventOf(['u1', 'u2', 'u3'], ['a', 'b', 'c', 'd']);
+  it.each([['wide', event], ['narrow', narrow]])('hold at every step, and what is left answers exactly as a model fed only the most recent events would (%s)', (_name, arbitrary) => {
+    fc.assert(
+      fc.property(fc.array(arbitrary, { minLength: 1, maxLength: 120 }), fc.constantFrom('u1', 'u2', 'u5'), fc.constantFrom('a', 'c', 'j'), (events, user, item) => {
+        const bounded = new TenantModel(bounds, NOW);
+        for (const e of events) {
+          bounded.add([toEvent(e)]);
+          const size = bounded.size;
+          expect(size.events).toBeLessThanOrEqual(bounds.maxEvents);
+          expect(size.users).toBeLessThanOrEqual(bounds.maxUsers);
+          expect(size.items).toBeLessThanOrEqual(bounds.maxItems);
+        }
+        const kept = bounded.size.events;
+        expect(bounded.forgotten).toBe(events.length - kept);
+        const fresh = new TenantModel({ ...bounds, maxEvents: 1e6, maxUsers: 1e6, maxItems: 1e6 }, NOW);
+        fresh.add(events.slice(events.length - kept).map(toEvent));
+        expect(fresh.size).toEqual(bounded.size);
+        bounded.rebuildNow();
+        fresh.rebuildNow();
+        for (const query of [{ user_id: user }, { item_id: item }, { user_id: user, item_id: item }]) {
+          const [got, want] = [scoresOf(bounded, query), scoresOf(fresh, query)];
+          expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
+          for (const [id, score] of got) expect(score).toBeCloseTo(want.get(id)!, 3);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never answers with a forgotten item, even before the rebuild that follows its slot being reused', () => {
+    fc.assert(
+      fc.property(fc.array(event, { minLength: 1, maxLength: 60 }), fc.array(event, { minLength: 1, maxLength: 40 }), (built, late) => {
+        const m = new TenantModel(bounds, NOW);
+        const all = [...built, ...late];
+        m.add(built.map(toEvent));
+        m.rebuildNow();
+        // What the neighbours were built from: a pair recommended for a reason must have shared a user then.
+        const atRebuild = built.slice(built.length - m.size.events);
+        const together = (x: string, y: string) => atRebuild.some((e) => e.item === x && atRebuild.some((f) => f.user === e.user && f.item === y));
+        m.add(late.map(toEvent));
+        const live = new Set(all.slice(all.length - m.size.events).map((e) => e.item));
+        for (const query of [{ user_id: 'u1' }, { item_id: 'a' }, { item_id: 'j', user_id: 'u7' }]) {
+          for (const r of m.recommend({ ...query, limit: 100 }).items) {
+            expect(live.has(r.item_id)).toBe(true);
+            const because = /(?:similar to|interest in) (.+)$/.exec(r.reason)?.[1];
+            if (because) {
+              expect(live.has(because)).toBe(true);
+              expect(together(because, r.item_id)).toBe(true);
+            }
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("keeps each user's most recent items up to the per-user bound, and still never recommends them back", () => {
+    const m = new TenantModel({ ...DEFAULT_RECOMMENDER_OPTIONS, maxItemsPerUser: 3 }, NOW);
+    m.add(['a', 'b', 'c', 'd', 'e'].map((item, i) => ev('me', item, 'purchase', 10 - i)));
+    m.add([ev('x', 'a'), ev('x', 'z'), ev('y', 'e'), ev('y', 'w')]);
+    m.rebuildNow();
+    const got = ids(m.recommend({ user_id: 'me', limit: 10 }));
+    // c, d and e are remembered (never offered back); a and b, the oldest, are forgotten by the per-user bound.
+    for (const own of ['c', 'd', 'e']) expect(got).not.toContain(own);
+    expect(got[0]).toBe('w');
+    expect(m.size.events).toBe(9);
+  });
+
+  it('picks the k first of a history in one pass, exactly as a stable sort would', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ last: fc.integer({ min: 0, max: 5 }), id: fc.nat() })), fc.integer({ min: 0, max: 12 }), (xs, k) => {
+        const order = (a: { last: number }, b: { last: number }) => b.last - a.last;
+        expect(firstK(xs, k, order)).toEqual([...xs].sort(order).slice(0, k));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('estimates its memory from what it holds, so a budget can be kept', () => {
+    const m = new TenantModel(undefined, NOW);
+    const empty = m.bytes;
+    m.add(Array.from({ length: 5_000 }, (_, i) => ev(`u${i % 500}`, `item-${i % 800}`)));
+    m.rebuildNow();
+    expect(m.bytes).toBeGreaterThan(empty + 5_000 * 28);
+    expect(m.size).toEqual({ events: 5_000, users: 500, items: 800 });
   });
 });
 

@@ -1,6 +1,8 @@
 import type { InteractionType } from '../../../repositories/types.js';
 import type { TaskInput, TaskResult } from '../../task-schemas.js';
 import { round4 } from '../round.js';
+import { EventWindow } from './event-window.js';
+import { firstK } from './first-k.js';
 import { interactionWeight } from './event-weights.js';
 import { SimilarityWorkspace, itemNorms, transpose, type Neighbours } from './item-neighbours.js';
 
@@ -24,6 +26,12 @@ export interface RecommenderOptions {
   interestHalfLifeMs: number;
   /** Popularity (the cold-start answer) favours what is popular now: an event's weight halves with each period. */
   popularityHalfLifeMs: number;
+  /** Bounds on one tenant's model. Past any of them the oldest events are forgotten until all hold again. */
+  maxEvents: number;
+  maxUsers: number;
+  maxItems: number;
+  /** Distinct items remembered per user (what is never recommended back to them); their least recent go first. */
+  maxItemsPerUser: number;
 }
 
 export const DEFAULT_RECOMMENDER_OPTIONS: RecommenderOptions = {
@@ -32,12 +40,28 @@ export const DEFAULT_RECOMMENDER_OPTIONS: RecommenderOptions = {
   historySeeds: 20,
   interestHalfLifeMs: 86_400_000,
   popularityHalfLifeMs: 7 * 86_400_000,
+  maxEvents: 500_000,
+  maxUsers: 100_000,
+  maxItems: 50_000,
+  maxItemsPerUser: 1000,
 };
 
+interface UserState {
+  id: string;
+  items: Map<number, Affinity>;
+  /** Events of this user in the window. */
+  events: number;
+}
+
+/** What one user's events say about one item. */
 interface Affinity {
   /** Sum of the events' weights. */
   weight: number;
   last: number;
+  /** Events in the window that added to it. */
+  events: number;
+  user: UserState;
+  item: number;
 }
 
 type Recommendation = TaskResult<'recommendations'>;
@@ -46,88 +70,202 @@ type Recommended = Recommendation['items'][number];
 /** Exponents of 2 beyond this overflow once squared and summed; events that far off count as if they were at the edge. */
 const MAX_HALF_LIVES = 400;
 
+/** Heap bytes per structure, fitted to `--expose-gc` measurements of models of several shapes (within ~30 %). */
+const BYTES = { user: 260, pair: 80, item: 330, neighbour: 8 };
+
+const EMPTY_ORDER = new Int32Array(0);
+
+const byRecency = (a: Affinity, b: Affinity) => b.last - a.last;
+const byRecencyThenItem = (a: Affinity, b: Affinity) => b.last - a.last || a.item - b.item;
+
+
 /**
  * One tenant's recommender: user histories and popularity change with every event; item neighbours are rebuilt from
- * them in slices (`rebuild()` yields between items) so a rebuild never holds the event loop for long.
+ * them in slices (`rebuild()` yields between items) so a rebuild never holds the event loop for long. The model keeps
+ * a window of the tenant's most recent events within its bounds; forgetting an event undoes exactly what it added.
+ * Item slots are reused once free: a generation per slot tells neighbour lists built before the reuse to skip it.
  */
 export class TenantModel {
   private readonly itemIndex = new Map<string, number>();
-  private readonly itemIds: string[] = [];
+  private readonly itemIds: (string | undefined)[] = [];
   private readonly categories: (string | null)[] = [];
-  private readonly users = new Map<string, Map<number, Affinity>>();
+  /** Events per item slot in the window: 0 means the slot is free. */
+  private readonly itemEvents: number[] = [];
+  private readonly generation: number[] = [];
+  private readonly freeSlots: number[] = [];
+  private readonly users = new Map<string, UserState>();
+  private readonly window: EventWindow<Affinity>;
   /** Popularity in growth form (weight × 2^(t − origin) / half-life): ranks the same as decayed weight at any "now". */
-  private popularity: number[] = [];
+  private readonly popularity: number[] = [];
   private neighbours: Neighbours[] = [];
-  private popularOrder: Int32Array = new Int32Array(0);
+  /** Slot generations when the neighbours were built; an entry whose slot changed since is skipped. */
+  private builtGeneration: number[] = [];
+  private popularOrder: Int32Array = EMPTY_ORDER;
+  private popularByCategory = new Map<string, Int32Array>();
+  private popularGeneration: number[] = [];
+  /** Items that appeared since `takeNewItems()` (their catalogue categories are still to be read). */
+  private fresh: string[] = [];
+  /** A category changed since the per-category orders were built: walk the overall order until the next rebuild. */
+  private categoriesChanged = false;
+  private liveItems = 0;
+  private pairs = 0;
+  private neighbourEntries = 0;
   private readonly origin: number;
-  private eventCount = 0;
   /** Events since the last rebuild started. */
   pending = 0;
+  /** Events forgotten to keep the bounds. */
+  forgotten = 0;
 
   constructor(
     private readonly options: RecommenderOptions = DEFAULT_RECOMMENDER_OPTIONS,
     origin = Date.now(),
   ) {
     this.origin = origin;
+    this.window = new EventWindow(options.maxEvents);
   }
 
   get size(): { events: number; users: number; items: number } {
-    return { events: this.eventCount, users: this.users.size, items: this.itemIds.length };
+    return { events: this.window.length, users: this.users.size, items: this.liveItems };
   }
 
-  private indexOf(itemId: string): number {
-    let index = this.itemIndex.get(itemId);
-    if (index === undefined) {
-      index = this.itemIds.length;
-      this.itemIndex.set(itemId, index);
+  /** Estimated heap bytes, for the service's memory budget. */
+  get bytes(): number {
+    return (
+      this.window.bytes +
+      this.users.size * BYTES.user +
+      this.pairs * BYTES.pair +
+      this.itemIds.length * BYTES.item +
+      this.neighbourEntries * BYTES.neighbour
+    );
+  }
+
+  private slotOf(itemId: string): number {
+    let slot = this.itemIndex.get(itemId);
+    if (slot !== undefined) return slot;
+    slot = this.freeSlots.pop();
+    if (slot === undefined) {
+      slot = this.itemIds.length;
       this.itemIds.push(itemId);
       this.categories.push(null);
+      this.itemEvents.push(0);
       this.popularity.push(0);
+      this.generation.push(0);
+    } else {
+      this.itemIds[slot] = itemId;
+      this.generation[slot]!++;
     }
-    return index;
+    this.itemIndex.set(itemId, slot);
+    this.liveItems++;
+    this.fresh.push(itemId);
+    if (this.fresh.length >= 2 * this.options.maxItems) this.fresh = this.fresh.slice(-this.options.maxItems);
+    return slot;
+  }
+
+  private freeSlot(slot: number): void {
+    this.itemIndex.delete(this.itemIds[slot]!);
+    this.itemIds[slot] = undefined;
+    this.categories[slot] = null;
+    this.popularity[slot] = 0;
+    this.freeSlots.push(slot);
+    this.liveItems--;
   }
 
   add(events: Iterable<ModelEvent>): void {
     const halfLives = (at: number) =>
       Math.max(-MAX_HALF_LIVES, Math.min(MAX_HALF_LIVES, (at - this.origin) / this.options.popularityHalfLifeMs));
     for (const e of events) {
-      const item = this.indexOf(e.item_id);
+      const item = this.slotOf(e.item_id);
       const weight = interactionWeight(e.type, e.value);
-      let history = this.users.get(e.user_id);
-      if (!history) this.users.set(e.user_id, (history = new Map()));
-      const affinity = history.get(item);
+      let user = this.users.get(e.user_id);
+      if (!user) this.users.set(e.user_id, (user = { id: e.user_id, items: new Map(), events: 0 }));
+      let affinity = user.items.get(item);
       if (affinity) {
         affinity.weight += weight;
         affinity.last = Math.max(affinity.last, e.at);
       } else {
-        history.set(item, { weight, last: e.at });
+        if (user.items.size >= this.options.maxItemsPerUser) this.dropLeastRecent(user);
+        affinity = { weight, last: e.at, events: 0, user, item };
+        user.items.set(item, affinity);
+        this.pairs++;
       }
-      this.popularity[item]! += weight * 2 ** halfLives(e.at);
-      this.eventCount++;
+      affinity.events++;
+      user.events++;
+      const boost = weight * 2 ** halfLives(e.at);
+      this.popularity[item]! += boost;
+      this.itemEvents[item]!++;
+      if (this.window.full) this.forgetOldest();
+      this.window.push(affinity, item, weight, boost);
       this.pending++;
+      while (this.users.size > this.options.maxUsers || this.liveItems > this.options.maxItems) this.forgetOldest();
     }
   }
 
-  setCategories(items: Iterable<{ item_id: string; category: string | null }>): void {
-    for (const i of items) this.categories[this.indexOf(i.item_id)] = i.category;
+  /** Undoes the oldest event in the window. */
+  private forgetOldest(): void {
+    const e = this.window.shift();
+    if (!e) return;
+    const { pair, item } = e;
+    pair.weight -= e.weight;
+    pair.events--;
+    // A pair dropped by the per-user bound is no longer in the user's map: undoing it there touches nothing.
+    if (pair.events === 0 && pair.user.items.get(pair.item) === pair) {
+      pair.user.items.delete(pair.item);
+      this.pairs--;
+    }
+    if (--pair.user.events === 0 && this.users.get(pair.user.id) === pair.user) this.users.delete(pair.user.id);
+    this.popularity[item] = Math.max(0, this.popularity[item]! - e.boost);
+    if (--this.itemEvents[item]! === 0) this.freeSlot(item);
+    this.forgotten++;
   }
 
-  /** Rebuilds neighbours and the popularity order; yields after every `sliceItems` items so callers can pause. */
-  *rebuild(sliceItems = 256): Generator<void, void, void> {
+  /** Linear in the user's bounded history: the bound is what keeps this cheap. */
+  private dropLeastRecent(user: UserState): void {
+    let oldest: Affinity | undefined;
+    for (const a of user.items.values()) if (!oldest || a.last < oldest.last) oldest = a;
+    if (!oldest) return;
+    user.items.delete(oldest.item);
+    this.pairs--;
+  }
+
+  /** Categories of items the model holds; others are read when their first event arrives (`takeNewItems`). */
+  setCategories(items: Iterable<{ item_id: string; category: string | null }>): void {
+    for (const i of items) {
+      const slot = this.itemIndex.get(i.item_id);
+      if (slot === undefined || this.categories[slot] === i.category) continue;
+      this.categories[slot] = i.category;
+      this.categoriesChanged = true;
+    }
+  }
+
+  /** Items that appeared since the last call (at most the item bound), for their categories to be read. */
+  takeNewItems(): string[] {
+    const out = this.fresh.filter((id) => this.itemIndex.has(id));
+    this.fresh = [];
+    return [...new Set(out)];
+  }
+
+  /** Rebuilds neighbours and the popularity order; yields between users and between items so callers can pause. */
+  *rebuild(): Generator<void, void, void> {
     this.pending = 0;
-    const matrix = this.matrix();
+    const generation = [...this.generation];
+    const matrix = yield* this.matrix();
     const norms = itemNorms(matrix);
     const workspace = new SimilarityWorkspace(matrix, norms, this.options.neighbours);
     const next: Neighbours[] = new Array<Neighbours>(matrix.itemCount);
+    let entries = 0;
     for (let item = 0; item < matrix.itemCount; item++) {
-      next[item] = workspace.neighboursOf(item);
-      if ((item + 1) % sliceItems === 0) yield;
+      const near = workspace.neighboursOf(item);
+      next[item] = near;
+      entries += near.items.length;
+      yield;
     }
     this.neighbours = next;
-    this.popularOrder = this.currentPopularOrder();
+    this.neighbourEntries = entries;
+    this.builtGeneration = generation;
+    this.buildPopularOrders();
   }
 
-  /** Runs a rebuild to the end at once (tests, evaluation, first load). */
+  /** Runs a rebuild to the end at once (tests, evaluation). */
   rebuildNow(): void {
     for (const _ of this.rebuild()) {
       // every slice at once
@@ -135,25 +273,28 @@ export class TenantModel {
   }
 
   /** Users × items with log-damped weights, each user's history capped to its most recent items. */
-  private matrix() {
-    const userPtr = new Int32Array(this.users.size + 1);
+  private *matrix(): Generator<void, ReturnType<typeof transpose>, void> {
+    const userPtr: number[] = [0];
     const items: number[] = [];
     const values: number[] = [];
-    let u = 0;
-    for (const history of this.users.values()) {
-      let entries = [...history];
-      if (entries.length > this.options.historyCap) {
-        entries = entries.sort((a, b) => b[1].last - a[1].last).slice(0, this.options.historyCap);
-      }
+    let seen = 0;
+    for (const user of this.users.values()) {
+      const entries = user.items.size > this.options.historyCap ? firstK(user.items.values(), this.options.historyCap, byRecency) : [...user.items.values()];
       // Heavy users co-occur with everything: damp each user's contribution by the length of their history.
       const damping = 1 / Math.sqrt(Math.log2(2 + entries.length));
-      for (const [item, affinity] of entries) {
-        items.push(item);
-        values.push(Math.log1p(affinity.weight) * damping);
+      for (const a of entries) {
+        items.push(a.item);
+        values.push(Math.log1p(a.weight) * damping);
       }
-      userPtr[++u] = items.length;
+      userPtr.push(items.length);
+      if (++seen % 1_000 === 0) yield;
     }
-    return transpose(this.itemIds.length, userPtr, Int32Array.from(items), Float32Array.from(values));
+    return transpose(this.itemIds.length, Int32Array.from(userPtr), Int32Array.from(items), Float32Array.from(values));
+  }
+
+  /** Whether a slot still holds the item it held when `built` was taken. */
+  private current(slot: number, built: number[]): boolean {
+    return this.itemEvents[slot]! > 0 && built[slot] === this.generation[slot];
   }
 
   recommend(input: TaskInput<'recommendations'>): Recommendation {
@@ -166,19 +307,19 @@ export class TenantModel {
     }
     const seedItem = input.item_id === undefined ? undefined : this.itemIndex.get(input.item_id);
     if (seedItem !== undefined) excluded.add(seedItem);
-    const history = input.user_id === undefined ? undefined : this.users.get(input.user_id);
+    const history = input.user_id === undefined ? undefined : this.users.get(input.user_id)?.items;
     // Whatever the user already viewed, carted, bought or rated is theirs to find again, not a recommendation.
-    for (const item of history?.keys() ?? []) excluded.add(item);
-    const eligible = (item: number) => !excluded.has(item) && (category === undefined || this.categories[item] === category);
+    const eligible = (item: number) =>
+      !excluded.has(item) && !history?.has(item) && (category === undefined || this.categories[item] === category);
 
     // `because` is the seed that contributed most: the reason shown for the item.
     const scores = new Map<number, { score: number; because: number; best: number }>();
     const spread = (seed: number, weight: number) => {
-      const near = this.neighbours[seed];
+      const near = this.current(seed, this.builtGeneration) ? this.neighbours[seed] : undefined;
       if (!near) return;
       for (let k = 0; k < near.items.length; k++) {
         const item = near.items[k]!;
-        if (!eligible(item)) continue;
+        if (!eligible(item) || !this.current(item, this.builtGeneration)) continue;
         const gain = weight * near.scores[k]!;
         const entry = scores.get(item);
         if (!entry) scores.set(item, { score: gain, because: seed, best: gain });
@@ -193,6 +334,7 @@ export class TenantModel {
       for (const [item, weight] of this.interestSeeds(history)) spread(item, seedItem === undefined ? weight : weight / 2);
     }
 
+    // At most (seeds + 1) × neighbours candidates: sorting them is bounded whatever the tenant's size.
     const items: Recommended[] = [];
     const ranked = [...scores].sort((a, b) => b[1].score - a[1].score || a[0] - b[0]);
     const top = ranked[0]?.[1].score ?? 1;
@@ -209,24 +351,49 @@ export class TenantModel {
 
   /** The user's most recent items, each weighted by interest that halves per half-life before their latest event. */
   private interestSeeds(history: Map<number, Affinity>): [number, number][] {
-    const entries = [...history].sort((a, b) => b[1].last - a[1].last || a[0] - b[0]).slice(0, this.options.historySeeds);
-    const latest = entries[0]![1].last;
-    return entries.map(([item, a]) => [item, Math.log1p(a.weight) * 2 ** ((a.last - latest) / this.options.interestHalfLifeMs)]);
+    const entries = firstK(history.values(), this.options.historySeeds, byRecencyThenItem);
+    const latest = entries[0]!.last;
+    return entries.map((a) => [a.item, Math.log1p(a.weight) * 2 ** ((a.last - latest) / this.options.interestHalfLifeMs)]);
   }
 
+  /**
+   * From the popularity order of the last rebuild (items newer than it join at the next one), walking only as far as
+   * the answer needs: past the user's own items and stale slots, never the whole catalogue.
+   */
   private fillWithPopular(items: Recommended[], limit: number, eligible: (item: number) => boolean, category: string | undefined): void {
-    const order = this.popularOrder.length === this.itemIds.length ? this.popularOrder : this.currentPopularOrder();
-    const best = this.popularity[order[0] ?? 0] ?? 0;
+    const order =
+      category === undefined || this.categoriesChanged ? this.popularOrder : (this.popularByCategory.get(category) ?? EMPTY_ORDER);
+    let best = 0;
+    for (const item of this.popularOrder) {
+      if (this.current(item, this.popularGeneration)) {
+        best = this.popularity[item]!;
+        break;
+      }
+    }
     for (const item of order) {
       if (items.length >= limit) break;
-      if (!eligible(item) || this.popularity[item]! <= 0) continue;
+      if (!this.current(item, this.popularGeneration) || !eligible(item) || this.popularity[item]! <= 0) continue;
       const reason = category === undefined ? 'popular' : `popular in ${category}`;
-      items.push({ item_id: this.itemIds[item]!, score: round4(best > 0 ? this.popularity[item]! / best : 0), reason });
+      items.push({ item_id: this.itemIds[item]!, score: round4(best > 0 ? Math.min(1, this.popularity[item]! / best) : 0), reason });
     }
   }
 
-  /** Most popular first. Between rebuilds, new items make the stored order stale and this is sorted afresh. */
-  private currentPopularOrder(): Int32Array {
-    return Int32Array.from(this.popularity.keys()).sort((a, b) => this.popularity[b]! - this.popularity[a]! || a - b);
+  /** Most popular first, overall and per category. */
+  private buildPopularOrders(): void {
+    const live: number[] = [];
+    for (let slot = 0; slot < this.itemIds.length; slot++) if (this.itemEvents[slot]! > 0) live.push(slot);
+    const order = Int32Array.from(live).sort((a, b) => this.popularity[b]! - this.popularity[a]! || a - b);
+    const byCategory = new Map<string, number[]>();
+    for (const slot of order) {
+      const category = this.categories[slot];
+      if (category === null || category === undefined) continue;
+      let list = byCategory.get(category);
+      if (!list) byCategory.set(category, (list = []));
+      list.push(slot);
+    }
+    this.popularOrder = order;
+    this.popularByCategory = new Map([...byCategory].map(([c, list]) => [c, Int32Array.from(list)]));
+    this.popularGeneration = [...this.generation];
+    this.categoriesChanged = false;
   }
 }

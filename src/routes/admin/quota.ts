@@ -23,7 +23,7 @@ export function registerQuotaRoutes(app: App, deps: Deps): void {
       schema: {
         tags: ['billing'],
         summary:
-          "Set a tenant's quotas: requests per minute (a rate limit), per UTC day and per calendar month, tokens and cost per month.",
+          "Set a tenant's quotas: requests per minute and ingested events per minute (rate limits), requests per UTC day and per calendar month, tokens and cost per month.",
         security: [{ bearer: [] }],
         params: IdParams,
         body: QuotaBody,
