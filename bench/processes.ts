@@ -57,7 +57,8 @@ export async function startStandIns<K extends string>(specs: Record<K, StandInSp
 }
 
 export async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  // A process that died on its own (a crash is a signal, not an exit code) has nothing left to stop.
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   await exited;
