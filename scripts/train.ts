@@ -7,8 +7,7 @@ import { modelsDir } from '../providers/local/model-files.js';
 import { englishSentimentFeatures } from '../providers/local/sentiment/english-features.js';
 import { SENTIMENT_ARTEFACT } from '../providers/local/sentiment/sentiment-model.js';
 import { SoftmaxModel } from '../providers/local/softmax-model.js';
-import { SUPPORT_ARTEFACT } from '../providers/local/support-classifier.js';
-import { features } from '../providers/local/text.js';
+import { SUPPORT_ARTEFACT, fitSupportModel } from '../providers/local/support-classifier.js';
 
 function save(name: string, model: SoftmaxModel): void {
   const path = join(modelsDir(), name);
@@ -32,9 +31,5 @@ const sentiment = timed('sentiment (SST-2 + commerce)', () =>
 );
 save(SENTIMENT_ARTEFACT, sentiment);
 
-// Naive Bayes here: the Bitext phrasing is narrow ("cancel a purchase"), and naive Bayes carries single words
-// ("cancel", "order") to new phrasings better than the regression, which leans on the bigrams it memorised.
-const support = timed('support intents (Bitext)', () =>
-  SoftmaxModel.naiveBayes(supportIntents().train.map((r) => ({ features: features(r.utterance), label: r.intent })), { minCount: 2 }),
-);
+const support = timed('support intents (Bitext)', () => fitSupportModel(supportIntents().train));
 save(SUPPORT_ARTEFACT, support);

@@ -68,3 +68,64 @@ export function movieLensRatings(): Rating[] {
 export function movieGenres(): Map<string, string> {
   return new Map(parseCsvRecords(readFileSync(join(DATASETS, 'ml-latest-small/movies.csv'), 'utf8')).map((r) => [r.movieId!, (r.genres ?? '').split('|')[0]!]));
 }
+
+/** Rows of a tab-separated file with a header line, as records. */
+function tsvRecords(name: string): Record<string, string>[] {
+  const [header, ...lines] = readFileSync(join(DATASETS, name), 'utf8').split('\n').filter(Boolean);
+  const columns = header!.split('\t');
+  return lines.map((line) => {
+    const cells = line.split('\t');
+    return Object.fromEntries(columns.map((c, i) => [c, cells[i] ?? '']));
+  });
+}
+
+export interface WrittenMessage {
+  language: 'en' | 'fr';
+  intent: string;
+  text: string;
+}
+
+/** Customer messages the project wrote (English and French), labelled with the support taxonomy: never trained on. */
+export function supportMessages(): WrittenMessage[] {
+  return tsvRecords('support-messages.tsv').map((r) => ({ language: r.language as 'en' | 'fr', intent: r.intent!, text: r.text! }));
+}
+
+/** Shop reviews the project wrote (English and French), positive or negative: never trained on. */
+export function shopReviews(): (LabelledText & { language: 'en' | 'fr' })[] {
+  return tsvRecords('shop-reviews.tsv').map((r) => ({ language: r.language as 'en' | 'fr', label: r.label!, text: r.text! }));
+}
+
+/** French TV-series reviews (Allociné), lower-cased and tokenised: `label<TAB>text`, no header. */
+export function frenchReviews(): { train: LabelledText[]; dev: LabelledText[] } {
+  const read = (name: string) =>
+    readFileSync(join(DATASETS, name), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const tab = line.indexOf('\t');
+        return { text: line.slice(tab + 1), label: line.slice(0, tab) === '1' ? 'positive' : 'negative' };
+      });
+  return { train: read('french-reviews/train.tsv'), dev: read('french-reviews/dev.tsv') };
+}
+
+/** Banking77's train file, split by this project into train and validation (its public test split is never used). */
+export function banking77(): { train: LabelledText[]; validation: LabelledText[] } {
+  const rows = parseCsvRecords(readFileSync(join(DATASETS, 'banking77/train.csv'), 'utf8')).map((r) => ({ text: (r.text ?? '').trim(), label: r.category ?? '' }));
+  const { train, heldOut } = stratifiedSplit(rows, (r) => r.label, 0.2, SPLIT_SEED);
+  return { train, validation: heldOut };
+}
+
+export interface Purchase {
+  member: string;
+  /** Epoch milliseconds of the (UTC) day. */
+  day: number;
+  item: string;
+}
+
+/** Grocery purchases: one row per member, day and item (dd-mm-yyyy dates). */
+export function groceryPurchases(): Purchase[] {
+  return parseCsvRecords(readFileSync(join(DATASETS, 'groceries/groceries.csv'), 'utf8')).map((r) => {
+    const [d, m, y] = (r.date ?? '').split('-').map(Number);
+    return { member: r.transaction_number!, day: Date.UTC(y!, m! - 1, d!), item: r.items! };
+  });
+}
