@@ -18,6 +18,8 @@ export interface LabelledUtterance {
   utterance: string;
   category: string;
   intent: string;
+  /** Bitext's phrasing flags (B basic, L lexical variation, D indirect speech, Z noise…). */
+  flags: string;
 }
 
 function labelledTsv(name: string): LabelledText[] {
@@ -43,6 +45,7 @@ export function commerceSentiment(): LabelledText[] {
 export function supportIntents(): { train: LabelledUtterance[]; heldOut: LabelledUtterance[] } {
   const rows = parseCsvRecords(readFileSync(join(DATASETS, 'support-intents-train.csv'), 'utf8')).map((r) => ({
     utterance: r.utterance ?? '',
+    flags: r.flags ?? '',
     category: (r.category ?? '').toLowerCase(),
     intent: (r.intent ?? '').toLowerCase(),
   }));

@@ -56,6 +56,26 @@ export function supportRows(): Row[] {
   rows.push({ model, data: groupedData, metric: 'intent accuracy', value: pct(groupedModel.intent), baseline: pct(groupedBaseline.intent), inDistribution: pct(random.intent), target: '', n: groupedModel.n });
   rows.push({ model, data: groupedData, metric: 'category accuracy', value: pct(groupedModel.category), baseline: pct(groupedBaseline.category), inDistribution: pct(random.category), target: '', n: groupedModel.n });
 
+  // Phrasing families by Bitext's own flags: train without every utterance carrying one, test on those.
+  const families = [...new Set(all.flatMap((r) => [...r.flags]))].filter((f) => f !== 'B').sort();
+  const byFamily = families.map((flag) => {
+    const test = asExamples(all.filter((r) => r.flags.includes(flag)));
+    const train = all.filter((r) => !r.flags.includes(flag));
+    return { flag, model: score(new SupportClassifier(fitSupportModel(train)), test).intent, baseline: score(fitBaseline(train), test).intent, n: test.length };
+  });
+  const worst = byFamily.reduce((a, b) => (b.model < a.model ? b : a));
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  rows.push({
+    model,
+    data: `Bitext, one phrasing family (flag) held out at a time: worst (${worst.flag}) / mean of ${families.length}`,
+    metric: 'intent accuracy',
+    value: `${pct(worst.model)} / ${pct(mean(byFamily.map((f) => f.model)))}`,
+    baseline: `${pct(worst.baseline)} / ${pct(mean(byFamily.map((f) => f.baseline)))}`,
+    inDistribution: pct(random.intent),
+    target: '',
+    n: worst.n,
+  });
+
   const written = supportMessages();
   for (const language of ['en', 'fr'] as const) {
     const examples = written.filter((m) => m.language === language);
