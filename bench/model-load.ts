@@ -8,6 +8,7 @@ const started = performance.now();
 englishSentimentModel();
 supportClassifier();
 scoreSentiment('warm up the language detector and the French lexicon', 'auto');
+scoreSentiment('et les modèles français', 'fr');
 const ms = performance.now() - started;
 global.gc?.();
 const after = process.memoryUsage();

@@ -1,6 +1,6 @@
 // In-process figures for the local models: load time and memory (fresh process), and single-core throughput.
 import { execFileSync } from 'node:child_process';
-import { sst2, supportIntents } from '../providers/local/datasets.js';
+import { frenchReviews, sst2, supportIntents } from '../providers/local/datasets.js';
 import { scoreSentiment } from '../providers/local/sentiment/sentiment-model.js';
 import { supportClassifier } from '../providers/local/support-classifier.js';
 import { median } from './stats.js';
@@ -41,10 +41,11 @@ export function modelFigures(): string[] {
   const classifier = supportClassifier();
   const sentimentRate = perSecond(sentimentTexts, (t) => scoreSentiment(t, 'en'));
   const sentimentAuto = perSecond(sentimentTexts, (t) => scoreSentiment(t));
+  const frenchRate = perSecond(texts200(frenchReviews().dev.map((r) => r.text)), (t) => scoreSentiment(t, 'fr'));
   const categoriseRate = perSecond(supportTexts, (t) => classifier.classify(t, 'en'));
   return [
     `Local models load in ${load.load_ms} ms (fresh process), heap +${load.heap_mib} MiB, RSS +${load.rss_mib} MiB`,
-    `Sentiment, 200-character texts, one core: ${Math.round(sentimentRate)}/s (language given), ${Math.round(sentimentAuto)}/s (language detected)`,
+    `Sentiment, 200-character texts, one core: ${Math.round(sentimentRate)}/s (language given), ${Math.round(sentimentAuto)}/s (language detected), French ${Math.round(frenchRate)}/s`,
     `Categorisation (support), 200-character texts, one core: ${Math.round(categoriseRate)}/s`,
   ];
 }

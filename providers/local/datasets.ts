@@ -42,6 +42,11 @@ export function commerceSentiment(): LabelledText[] {
   return labelledTsv('commerce-sentiment.tsv');
 }
 
+/** Our own French commerce sentences (training data, like the English ones): Allociné reviews are about TV series. */
+export function commerceSentimentFr(): LabelledText[] {
+  return labelledTsv('commerce-sentiment-fr.tsv');
+}
+
 export function supportIntents(): { train: LabelledUtterance[]; heldOut: LabelledUtterance[] } {
   const rows = parseCsvRecords(readFileSync(join(DATASETS, 'support-intents-train.csv'), 'utf8')).map((r) => ({
     utterance: r.utterance ?? '',

@@ -39,6 +39,7 @@ export class LocalProvider implements Provider {
   ) {
     // Load every model at boot (about 0.2 s), not on the first request: that one would wait for it.
     scoreSentiment('warm up the sentiment models and the language detector', 'auto');
+    scoreSentiment('et les modèles français', 'fr');
   }
 
   modelFor(task: TaskName): string {

@@ -17,12 +17,19 @@ export const SentimentAnalyzer = require('natural/lib/natural/sentiment/Sentimen
 
 interface PatternEntry {
   form: string;
+  polarity: string;
 }
+
+const patternFrench = () => require('natural/lib/natural/sentiment/French/pattern-sentiment-fr.json') as Record<string, PatternEntry>;
 
 /** The word forms of natural's French Pattern lexicon (about 5 000 adjectives and their inflections). */
 export function frenchLexiconForms(): string[] {
-  const lexicon = require('natural/lib/natural/sentiment/French/pattern-sentiment-fr.json') as Record<string, PatternEntry>;
-  return Object.keys(lexicon);
+  return Object.keys(patternFrench());
+}
+
+/** Each form of the French Pattern lexicon with its polarity (−1..1). */
+export function frenchLexicon(): Map<string, number> {
+  return new Map(Object.entries(patternFrench()).map(([form, e]) => [form, Number(e.polarity)]));
 }
 
 interface Stemmer {

@@ -37,6 +37,18 @@ describe('local sentiment', () => {
     expect(scoreSentiment('pas terrible', 'fr').label).toBe('negative');
     expect(scoreSentiment("franchement, c'est pas mal du tout", 'fr').label).toBe('positive');
     expect(scoreSentiment("Ce n'est pas mauvais", 'fr').label).toBe('positive');
+    expect(scoreSentiment('Je ne suis pas satisfait du tout.', 'fr').label).toBe('negative');
+    expect(scoreSentiment('Je ne suis pas déçu.', 'fr').label).not.toBe('negative');
+  });
+
+  it('French: a trained model with the lexicon and its set phrases (issue 18 examples)', () => {
+    expect(scoreSentiment('Produit conforme, rien à redire.', 'fr').label).toBe('positive');
+    expect(scoreSentiment("Je n'ai jamais reçu ma commande, c'est une honte.", 'fr').label).toBe('negative');
+    expect(scoreSentiment('Livraison très rapide, je suis content.', 'fr').label).toBe('positive');
+    // A short factual sentence is not a review: the models trust it little, the lexicon finds nothing.
+    expect(scoreSentiment('La commande est arrivée.', 'fr').label).toBe('neutral');
+    // Without accents, as reviews are often typed.
+    expect(scoreSentiment('tres decu, piece cassee a la livraison', 'fr').label).toBe('negative');
   });
 
   it('counts words it never saw in training through the lexicon', () => {

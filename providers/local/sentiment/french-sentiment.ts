@@ -5,7 +5,8 @@ const FRENCH_NEGATIONS = ['pas', 'jamais', 'rien', 'aucun', 'aucune', 'personne'
 /** Set phrases whose meaning is not the sum of their words ("pas terrible" is bad, "pas mal" is rather good). */
 const IDIOMS: [RegExp, number][] = [
   [/\bpas (?:si |très |trop )?terrible\b/giu, -0.6],
-  [/\bpas mal\b/giu, 0.4],
+  [/\bpas mal\b/giu, 0.8],
+  [/\brien à (?:redire|reprocher|dire)\b/giu, 0.8],
   [/\bpas top\b/giu, -0.5],
   [/\bà éviter\b/giu, -0.7],
   [/\bau top\b/giu, 0.7],
@@ -25,12 +26,14 @@ function build() {
 }
 
 /**
- * French has no training set here: the Pattern adjective lexicon (via natural) scored clause by clause with French
- * negations, plus set phrases and common review words the lexicon misses. Returns a polarity in about −1..1.
+ * The rule half of French sentiment: the Pattern adjective lexicon (via natural) scored clause by clause with French
+ * negations, plus set phrases and common review words the lexicon misses. Returns a polarity in about −1..1, and the
+ * text without its set phrases (for word-level models, which would misread "pas mal" as a negated "mal").
  */
-export function frenchPolarity(text: string): { polarity: number; evidence: number } {
+export function frenchPolarity(text: string): { polarity: number; evidence: number; withoutSetPhrases: string } {
   analyzer ??= build();
   let rest = text;
+  let withoutSetPhrases = text;
   let polarity = 0;
   let evidence = 0;
   for (const [pattern, value] of IDIOMS) {
@@ -39,6 +42,8 @@ export function frenchPolarity(text: string): { polarity: number; evidence: numb
       evidence++;
       return ' ';
     });
+    // Single cue words stay for the models, which see their negation ("pas déçu"); phrases go.
+    if (pattern.source.includes(' ')) withoutSetPhrases = withoutSetPhrases.replace(pattern, ' ');
   }
   for (const clause of rest.split(CLAUSES)) {
     const tokens = words(clause);
@@ -47,5 +52,5 @@ export function frenchPolarity(text: string): { polarity: number; evidence: numb
     if (score !== 0) evidence++;
     polarity += score;
   }
-  return { polarity, evidence };
+  return { polarity, evidence, withoutSetPhrases };
 }
