@@ -2,7 +2,7 @@
 // writes the artefacts the gateway loads at boot into providers/local/models/.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { commerceSentiment, commerceSentimentFr, frenchReviews, sst2, supportIntents } from '../providers/local/datasets.js';
+import { commerceSentiment, commerceSentimentFr, frenchReviews, sst2, supportIntents, supportParaphrases } from '../providers/local/datasets.js';
 import { modelsDir } from '../providers/local/model-files.js';
 import { englishSentimentFeatures } from '../providers/local/sentiment/english-features.js';
 import { frenchSentimentFeatures } from '../providers/local/sentiment/french-features.js';
@@ -43,5 +43,5 @@ const frenchExamples = [...frenchReviews().train, ...Array.from({ length: 3 }, (
 save(FRENCH_SENTIMENT_ARTEFACTS.regression, timed('sentiment regression (Allociné + commerce, fr)', () => SoftmaxModel.train(frenchExamples, { epochs: 6 })));
 save(FRENCH_SENTIMENT_ARTEFACTS.naiveBayes, timed('sentiment naive Bayes (Allociné + commerce, fr)', () => SoftmaxModel.naiveBayes(frenchExamples)));
 
-const support = timed('support intents (Bitext)', () => fitSupportModel(supportIntents().train));
+const support = timed('support intents (Bitext + paraphrases, en/fr)', () => fitSupportModel(supportIntents().train, supportParaphrases()));
 save(SUPPORT_ARTEFACT, support);

@@ -98,6 +98,11 @@ export function supportMessages(): WrittenMessage[] {
   return tsvRecords('support-messages.tsv').map((r) => ({ language: r.language as 'en' | 'fr', intent: r.intent!, text: r.text! }));
 }
 
+/** English and French paraphrases of every support intent, written by the project as training data. */
+export function supportParaphrases(): WrittenMessage[] {
+  return tsvRecords('support-paraphrases.tsv').map((r) => ({ language: r.language as 'en' | 'fr', intent: r.intent!, text: r.text! }));
+}
+
 /** Shop reviews the project wrote (English and French), positive or negative: never trained on. */
 export function shopReviews(): (LabelledText & { language: 'en' | 'fr' })[] {
   return tsvRecords('shop-reviews.tsv').map((r) => ({ language: r.language as 'en' | 'fr', label: r.label!, text: r.text! }));
