@@ -44,9 +44,19 @@ export const CategorizeResult = Type.Object(
     confidence: Unit,
     intent: Type.Optional(Type.String({ minLength: 1 })),
     alternatives: Type.Array(Scored, { maxItems: 50 }),
+    confident: Type.Optional(
+      Type.Boolean({ description: 'False when the confidence is below the threshold (0.6): the category is a guess; see `alternatives`.' }),
+    ),
   },
   closed,
 );
+
+/**
+ * A categorisation at or above this confidence is `confident`. Chosen on validation data of unseen phrasing (the
+ * support paraphrases' cross-validation and Bitext's held-out phrasing families): 97 % of such answers were right
+ * on Bitext's families (87 % of answers), 78 % on the paraphrases (59 % of answers).
+ */
+export const CONFIDENT_THRESHOLD = 0.6;
 
 export const Tone = Type.Union([Type.Literal('friendly'), Type.Literal('formal'), Type.Literal('concise')]);
 export type Tone = Static<typeof Tone>;
@@ -78,6 +88,11 @@ export const SmartResponseResult = Type.Object(
     escalate: Type.Boolean(),
     escalation_score: Unit,
     sources: Type.Optional(Type.Array(Type.String(), { maxItems: 20 })),
+    reply_kind: Type.Optional(
+      Type.Union([Type.Literal('knowledge_base'), Type.Literal('template'), Type.Literal('clarify'), Type.Literal('handover')], {
+        description: 'What the reply is: a knowledge-base answer, the template of a confidently recognised intent, a clarifying question, or a hand-over to a person.',
+      }),
+    ),
   },
   closed,
 );

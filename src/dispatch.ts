@@ -1,5 +1,6 @@
 import { Compile } from 'typebox/compile';
 import { ProviderError, RETRYABLE_FAILURES, type GroundingEntry, type Provider, type ProviderOutput } from '../providers/provider.js';
+import { completeAnswer } from '../providers/task-answers.js';
 import { TASK_SCHEMAS, TASKS, type TaskInput, type TaskName } from '../providers/task-schemas.js';
 import type { Tenant } from '../repositories/types.js';
 import { costMicros, unitPrice } from './billing/pricing.js';
@@ -151,6 +152,7 @@ export class TaskDispatcher {
           if (!resultCheckers[task].Check(output.result)) {
             throw new ProviderError(provider.name, 'invalid_output', `${provider.name} returned a ${task} result outside the schema`);
           }
+          output.result = completeAnswer(task, output.result);
           const ms = performance.now() - started;
           attempts.push({ provider: provider.name, outcome: 'ok', ms });
           this.observe(provider.name, task, 'ok', ms / 1000);

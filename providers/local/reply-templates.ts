@@ -115,6 +115,33 @@ export const INTENT_ANSWERS: Answers = {
   },
 };
 
+/** How a clarifying question names each support category, in the customer's language. */
+export const CATEGORY_TOPICS: Record<string, { en: string; fr: string }> = {
+  account: { en: 'your account', fr: 'votre compte' },
+  cancellation_fee: { en: 'cancellation fees', fr: "des frais d'annulation" },
+  contact: { en: 'reaching our team', fr: 'joindre notre équipe' },
+  delivery: { en: 'a delivery', fr: 'une livraison' },
+  feedback: { en: 'a complaint or a review', fr: 'une réclamation ou un avis' },
+  invoices: { en: 'an invoice', fr: 'une facture' },
+  newsletter: { en: 'our emails', fr: 'nos e-mails' },
+  order: { en: 'an order', fr: 'une commande' },
+  payment: { en: 'a payment', fr: 'un paiement' },
+  refunds: { en: 'a refund or a return', fr: 'un remboursement ou un retour' },
+  shipping: { en: 'a delivery address', fr: 'une adresse de livraison' },
+};
+
+/** A question back when the intent is unclear: the two likeliest topics, so the customer can pick. */
+export const CLARIFY = {
+  en: (a: string, b: string) => `I want to make sure I help you with the right thing: is your message about ${a} or ${b}? A few more details would help.`,
+  fr: (a: string, b: string) => `Je veux être sûr de bien vous aider : votre message concerne-t-il ${a} ou ${b} ? Quelques précisions m'aideraient.`,
+};
+
+/** When the intent is unclear and the customer is upset or asks for a person: a colleague takes over. */
+export const HANDOVER = {
+  en: 'I am passing your message to a colleague, who will get back to you as soon as possible.',
+  fr: 'Je transmets votre message à un conseiller, qui reviendra vers vous au plus vite.',
+};
+
 export const FALLBACK_ANSWER = {
   en: 'Thank you for your message. Could you give me a few more details so I can help you?',
   fr: 'Merci pour votre message. Pouvez-vous me donner quelques précisions pour que je puisse vous aider ?',

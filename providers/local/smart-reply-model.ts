@@ -1,7 +1,7 @@
 import type { GroundingEntry } from '../provider.js';
 import type { TaskInput, TaskResult, Tone } from '../task-schemas.js';
 import { resolveLanguage } from './language.js';
-import { FALLBACK_ANSWER, INTENT_ANSWERS, TONES } from './reply-templates.js';
+import { CATEGORY_TOPICS, CLARIFY, FALLBACK_ANSWER, HANDOVER, INTENT_ANSWERS, TONES } from './reply-templates.js';
 import { scoreSentiment } from './sentiment/sentiment-model.js';
 import type { SupportClassifier } from './support-classifier.js';
 import { words } from './text.js';
@@ -18,6 +18,12 @@ export const ESCALATION_THRESHOLD = 0.5;
  * questions, entries above it were the right one 87 % of the time (`npm run eval`); below it the intent template is safer.
  */
 export const KNOWLEDGE_ANSWER_COVERAGE = 0.3;
+
+/**
+ * An intent's template answers only at this intent probability or above. Chosen on unseen phrasing (Bitext's held-out
+ * phrasing families: 97 % of such intents right, 83 % answered; the paraphrases' cross-validation: 76 %, 27 %).
+ */
+export const TEMPLATE_THRESHOLD = 0.8;
 
 function overlap(a: string, b: string): number {
   const x = new Set(words(a));
@@ -61,13 +67,28 @@ export function smartReply(
   const language = resolveLanguage(input.language, input.message) === 'fr' ? 'fr' : 'en';
   const prediction = classifier.classify(input.message, language);
   const sentiment = scoreSentiment(input.message, language);
-  const confident = prediction.confidence >= 0.35;
+  const confident = prediction.confident;
   const intent = confident ? prediction.intent : 'unknown';
+  // A template answers one intent: it needs that intent to be likely, not only its category.
+  const sureOfIntent = prediction.intentConfidence >= TEMPLATE_THRESHOLD;
   const answers = INTENT_ANSWERS[prediction.intent];
   const grounded = knowledge.filter((k) => k.coverage >= KNOWLEDGE_ANSWER_COVERAGE);
-  const answer = grounded[0]?.answer ?? (confident && answers ? answers[language] : FALLBACK_ANSWER[language]);
   const tone = input.tone ?? 'friendly';
   const score = escalationScore(input, intent, sentiment.score);
+  const escalate = score >= ESCALATION_THRESHOLD;
+  // Never another topic's answer: unsure of the intent (and no knowledge-base entry), ask or hand over instead.
+  const replyKind = grounded[0] ? 'knowledge_base' : sureOfIntent && answers ? 'template' : escalate ? 'handover' : 'clarify';
+  const topics = [prediction.category, ...prediction.alternatives.map((a) => a.category)].map((c) => CATEGORY_TOPICS[c]?.[language]).filter(Boolean);
+  const answer =
+    replyKind === 'knowledge_base'
+      ? grounded[0]!.answer
+      : replyKind === 'template'
+        ? answers![language]
+        : replyKind === 'handover'
+          ? HANDOVER[language]
+          : topics.length >= 2
+            ? CLARIFY[language](topics[0]!, topics[1]!)
+            : FALLBACK_ANSWER[language];
   const otherTone: Tone = tone === 'concise' ? 'friendly' : 'concise';
   // A template that fills to nothing (placeholders whose values are all blank) is no reply: the fallback answers.
   const filled = (text: string, t: Tone) => compose(text, t, language, input.context) || compose(FALLBACK_ANSWER[language], t, language, undefined);
@@ -77,8 +98,9 @@ export function smartReply(
     alternatives,
     intent,
     sentiment: sentiment.label,
-    escalate: score >= ESCALATION_THRESHOLD,
+    escalate,
     escalation_score: score,
+    reply_kind: replyKind,
     ...(grounded.length > 0 ? { sources: [grounded[0]!.id] } : {}),
   };
 }

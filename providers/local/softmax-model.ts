@@ -188,8 +188,8 @@ export class SoftmaxModel {
     return { sums, known };
   }
 
-  /** Raw per-label scores (logits) plus softmax probabilities into `out`. */
-  scores(features: readonly string[], out: Float64Array = new Float64Array(this.labels.length)): Float64Array {
+  /** Raw per-label scores (logits) plus softmax probabilities (of the logits times `scale`) into `out`. */
+  scores(features: readonly string[], out: Float64Array = new Float64Array(this.labels.length), scale = 1): Float64Array {
     const k = this.labels.length;
     const logits = new Float64Array(this.bias);
     // A feature counts once, as in training: repeating a word does not make a text more of anything.
@@ -200,14 +200,15 @@ export class SoftmaxModel {
     let max = -Infinity;
     for (let c = 0; c < k; c++) max = Math.max(max, logits[c]!);
     let total = 0;
-    for (let c = 0; c < k; c++) total += out[c] = Math.exp(logits[c]! - max);
+    for (let c = 0; c < k; c++) total += out[c] = Math.exp((logits[c]! - max) * scale);
     for (let c = 0; c < k; c++) out[c]! /= total;
     return logits;
   }
 
-  predict(features: readonly string[]): Ranked[] {
+  /** Labels by probability; `scale` below 1 softens them (evidence that counts the same words twice, say). */
+  predict(features: readonly string[], scale = 1): Ranked[] {
     const probabilities = new Float64Array(this.labels.length);
-    this.scores(features, probabilities);
+    this.scores(features, probabilities, scale);
     return this.labels.map((label, c) => ({ label, probability: probabilities[c]! })).sort((a, b) => b.probability - a.probability);
   }
 }

@@ -2,7 +2,7 @@ import { SPLIT_SEED, supportIntents, supportMessages, supportParaphrases, type L
 import { glossFrench } from '../../providers/local/french-glossary.js';
 import { Bm25Index } from '../../providers/local/knowledge/bm25-index.js';
 import { supportKnowledgeBase } from '../../providers/local/knowledge/support-knowledge-base.js';
-import { ESCALATION_THRESHOLD, KNOWLEDGE_ANSWER_COVERAGE, escalationScore } from '../../providers/local/smart-reply-model.js';
+import { ESCALATION_THRESHOLD, KNOWLEDGE_ANSWER_COVERAGE, escalationScore, smartReply } from '../../providers/local/smart-reply-model.js';
 import { scoreSentiment } from '../../providers/local/sentiment/sentiment-model.js';
 import { SoftmaxModel } from '../../providers/local/softmax-model.js';
 import { PARAPHRASE_WEIGHT, SupportClassifier, fitSupportModel, supportClassifier } from '../../providers/local/support-classifier.js';
@@ -24,6 +24,9 @@ function fitBaseline(rows: readonly LabelledUtterance[], paraphrases: readonly W
 interface Scored {
   intent: number;
   category: number;
+  /** Share of answers marked confident, and the category accuracy among them. */
+  confidentShare: number;
+  confidentAccuracy: number;
   calibration: ReturnType<typeof calibration>;
   n: number;
 }
@@ -31,14 +34,21 @@ interface Scored {
 function score(classifier: SupportClassifier, examples: readonly { text: string; intent: string; language: 'en' | 'fr' }[]): Scored {
   let intent = 0;
   let category = 0;
+  let confident = 0;
+  let confidentRight = 0;
   const predictions = examples.map((e) => {
     const p = classifier.classify(e.text, e.language);
     if (p.intent === e.intent) intent++;
     const right = p.category === SUPPORT_INTENT_CATEGORY.get(e.intent);
     if (right) category++;
+    if (p.confident) {
+      confident++;
+      if (right) confidentRight++;
+    }
     return { confidence: p.confidence, correct: right };
   });
-  return { intent: intent / examples.length, category: category / examples.length, calibration: calibration(predictions), n: examples.length };
+  const n = examples.length;
+  return { intent: intent / n, category: category / n, confidentShare: confident / n, confidentAccuracy: confidentRight / confident, calibration: calibration(predictions), n };
 }
 
 const asExamples = (rows: readonly LabelledUtterance[]) => rows.map((r) => ({ text: r.utterance, intent: r.intent, language: 'en' as const }));
@@ -83,10 +93,20 @@ export function supportRows(): Row[] {
   for (const language of ['en', 'fr'] as const) {
     const examples = written.filter((m) => m.language === language);
     const product = score(supportClassifier(), examples);
-    const baseline = score(fitBaseline(bitext.train, paraphrases), language === 'fr' ? examples.map((e) => ({ ...e, text: glossFrench(e.text) })) : examples);
+    const baseline = score(fitBaseline(bitext.train, paraphrases), language === 'fr' ? examples.map((e) => ({ ...e, text: glossFrench(e.text), language: 'en' as const })) : examples);
     const data = `the project's customer messages (${language})`;
     rows.push({ model, data, metric: 'intent accuracy', value: pct(product.intent), baseline: pct(baseline.intent), inDistribution: pct(random.intent), target: INTENT_TARGET, n: product.n });
     rows.push({ model, data, metric: 'category accuracy', value: pct(product.category), baseline: pct(baseline.category), inDistribution: pct(random.category), target: CATEGORY_TARGET, n: product.n });
+    rows.push({
+      model,
+      data,
+      metric: '`confident` answers: share / category accuracy among them',
+      value: `${pct(product.confidentShare)} / ${pct(product.confidentAccuracy)}`,
+      baseline: '—',
+      inDistribution: `${pct(random.confidentShare)} / ${pct(random.confidentAccuracy)}`,
+      target: 'right when confident',
+      n: product.n,
+    });
     rows.push({
       model,
       data,
@@ -98,7 +118,7 @@ export function supportRows(): Row[] {
       n: product.n,
     });
   }
-  rows.push(...knowledgeRows(bitext.train, bitext.heldOut, written), ...escalationRows(written));
+  rows.push(...knowledgeRows(bitext.train, bitext.heldOut, written), ...replyRows(written), ...escalationRows(written));
   return rows;
 }
 
@@ -139,6 +159,28 @@ function knowledgeRows(train: readonly LabelledUtterance[], heldOut: readonly La
     const data = `the project's customer messages (${language})`;
     rows.push({ model, data, metric: 'top-1 entry', value: pct(top1 / questions.length), baseline: pct(baseline / questions.length), inDistribution: pct(inDistribution), target: '≥ 80 %', n: questions.length });
     rows.push({ model, data, metric: 'answered from a wrong entry', value: pct(wrongAnswers / questions.length), baseline: '—', inDistribution: '—', target: '≤ 5 %', n: questions.length });
+  }
+  return rows;
+}
+
+/** Smart replies without a knowledge base: how often one answers another intent's template instead of asking. */
+function replyRows(written: readonly WrittenMessage[]): Row[] {
+  const classifier = supportClassifier();
+  const rows: Row[] = [];
+  for (const language of ['en', 'fr'] as const) {
+    const messages = written.filter((m) => m.language === language);
+    const kinds = new Map<string, number>();
+    let wrongTemplate = 0;
+    for (const m of messages) {
+      const reply = smartReply({ message: m.text, language }, classifier);
+      kinds.set(reply.reply_kind!, (kinds.get(reply.reply_kind!) ?? 0) + 1);
+      if (reply.reply_kind === 'template' && reply.intent !== m.intent) wrongTemplate++;
+    }
+    const share = (k: string) => pct((kinds.get(k) ?? 0) / messages.length);
+    const model = 'smart replies (no knowledge base)';
+    const data = `the project's customer messages (${language})`;
+    rows.push({ model, data, metric: "answered with another intent's template", value: pct(wrongTemplate / messages.length), baseline: '—', inDistribution: '—', target: '≤ 5 %', n: messages.length });
+    rows.push({ model, data, metric: 'reply kinds: template / clarify / handover', value: `${share('template')} / ${share('clarify')} / ${share('handover')}`, baseline: '—', inDistribution: '—', target: '', n: messages.length });
   }
   return rows;
 }

@@ -40,7 +40,8 @@ describe('openai provider', () => {
   });
 
   it('maps support intents to categories, answers zero-shot labels and smart replies with the per-task model', async () => {
-    expect((await post('/v1/categorize', { text: 'where is it' })).json()).toMatchObject({ category: 'order', intent: 'track_order', alternatives: [] });
+    // The gateway marks a vendor's answer confident by the same threshold as its own models' (0.91 ≥ 0.6).
+    expect((await post('/v1/categorize', { text: 'where is it' })).json()).toMatchObject({ category: 'order', intent: 'track_order', alternatives: [], confident: true });
     expect((await post('/v1/categorize', { text: 'x', labels: ['alpha', 'beta'] })).json()).toMatchObject({ category: 'alpha', alternatives: [{ category: 'beta' }] });
     const reply = await post('/v1/smart-response', { message: 'hello?' });
     expect(reply.json()).toMatchObject({ reply: 'Hello from the upstream model.', meta: { provider: 'openai', model: 'gpt-4o' } });
