@@ -118,24 +118,35 @@ export function supportRows(): Row[] {
       n: product.n,
     });
   }
-  rows.push(...knowledgeRows(bitext.train, bitext.heldOut, written), ...replyRows(written), ...escalationRows(written));
+  rows.push(...knowledgeRows(bitext.train, bitext.heldOut, paraphrases, written), ...replyRows(written), ...escalationRows(written));
   return rows;
 }
 
-/** One knowledge-base entry per support intent (written from Bitext's train part); the questions are the project's. */
-function knowledgeRows(train: readonly LabelledUtterance[], heldOut: readonly LabelledUtterance[], written: readonly WrittenMessage[]): Row[] {
-  const entries = supportKnowledgeBase(train);
+/**
+ * One knowledge-base entry per support intent, in each language as a tenant would write it (English questions from
+ * Bitext's train part, French ones from the French paraphrases; our templates as answers); the questions asked are
+ * the project's messages.
+ */
+function knowledgeRows(
+  train: readonly LabelledUtterance[],
+  heldOut: readonly LabelledUtterance[],
+  paraphrases: readonly WrittenMessage[],
+  written: readonly WrittenMessage[],
+): Row[] {
+  const french = paraphrases.filter((p) => p.language === 'fr').map((p) => ({ utterance: p.text, intent: p.intent }));
+  const entries = [...supportKnowledgeBase(train, 'en'), ...supportKnowledgeBase(french, 'fr')];
   const index = new Bm25Index(entries);
   const retrieve = (text: string, language: 'en' | 'fr') => {
     const [hit] = index.search(text, language, 1);
     return hit ? { id: hit.entry.id, answers: hit.coverage >= KNOWLEDGE_ANSWER_COVERAGE } : undefined;
   };
-  // Baseline: the entry sharing the most words with the question.
-  const entryWords = entries.map((e) => ({ id: e.id, words: new Set(words(`${e.question} ${e.answer}`)) }));
-  const overlapBest = (text: string) => {
+  // Baseline: the entry in the question's language sharing the most words with it.
+  const entryWords = entries.map((e) => ({ id: e.id, language: e.language, words: new Set(words(`${e.question} ${e.answer}`)) }));
+  const overlapBest = (text: string, language: 'en' | 'fr') => {
     const mine = new Set(words(text));
     let best: { id: string; shared: number } | undefined;
     for (const e of entryWords) {
+      if (e.language !== language) continue;
       let shared = 0;
       for (const w of mine) if (e.words.has(w)) shared++;
       if (!best || shared > best.shared) best = { id: e.id, shared };
@@ -153,7 +164,7 @@ function knowledgeRows(train: readonly LabelledUtterance[], heldOut: readonly La
       const hit = retrieve(q.text, language);
       if (hit?.id === q.intent) top1++;
       else if (hit?.answers) wrongAnswers++;
-      if (overlapBest(language === 'fr' ? glossFrench(q.text) : q.text) === q.intent) baseline++;
+      if (overlapBest(q.text, language) === q.intent) baseline++;
     }
     const model = 'knowledge base (one entry per support intent)';
     const data = `the project's customer messages (${language})`;
