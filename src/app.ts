@@ -32,6 +32,7 @@ import { registerTaskRoutes } from './routes/v1/task-routes.js';
 import { registerUsageRoutes } from './routes/v1/usage.js';
 import { registerQuotaStatusRoutes } from './routes/v1/quota.js';
 import { registerQuotaRoutes } from './routes/admin/quota.js';
+import { registerRecommendationRoutes } from './routes/admin/recommendations.js';
 import { registerUsageExportRoutes } from './routes/admin/usage-export.js';
 import { registerInvoiceRoutes } from './routes/admin/invoices.js';
 import { registerCacheRoutes } from './routes/admin/cache.js';
@@ -159,6 +160,7 @@ export async function buildApp(deps: Deps, logger: FastifyBaseLogger): Promise<A
       registerAuditRoutes(admin as App, deps);
       registerAdminUsageRoutes(admin as App, deps);
       registerQuotaRoutes(admin as App, deps);
+      registerRecommendationRoutes(admin as App, deps);
       registerUsageExportRoutes(admin as App, deps);
       registerInvoiceRoutes(admin as App, deps);
       registerCacheRoutes(admin as App, deps);

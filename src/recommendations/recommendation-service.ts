@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ItemCategory, InteractionRepository, StoredInteraction } from '../../repositories/types.js';
-import { DEFAULT_RECOMMENDER_OPTIONS, TenantModel, type ModelEvent, type RecommenderOptions } from '../../providers/local/recommendations/tenant-model.js';
+import { DEFAULT_RECOMMENDER_OPTIONS, TenantModel, type ModelEvent, type RecommenderOptions, type StrategyQuality } from '../../providers/local/recommendations/tenant-model.js';
 import type { TaskInput, TaskResult } from '../../providers/task-schemas.js';
 import { loadOnce } from '../load-once.js';
 import { SeenSequences } from './seen-sequences.js';
@@ -113,6 +113,15 @@ export class RecommendationService {
     if (!loading) return undefined;
     const { model } = await loading;
     return { ...model.size, bytes: model.bytes, forgotten: model.forgotten };
+  }
+
+  /** The strategy the tenant's model serves and how the candidates scored (loads the model if needed). */
+  async quality(tenantId: string): Promise<{ quality: StrategyQuality; size: TenantModel['size'] }> {
+    const state = await this.state(tenantId);
+    this.touch(state);
+    await state.rebuild;
+    const { model } = state;
+    return { quality: model.quality ?? { chosen: model.strategyName, users: 0, candidates: [] }, size: model.size };
   }
 
   /** Estimated heap of every loaded model, and how many there are (metrics). */

@@ -43,6 +43,29 @@ describe('recommendations through the API', () => {
   });
 });
 
+describe('the recommender quality route', () => {
+  let t: TestApp;
+  let tenant: TenantWithKey;
+  beforeAll(async () => {
+    t = await startTestApp();
+    tenant = await createTenantWithKey(t);
+  });
+  afterAll(() => t.close());
+
+  it("shows admins the strategy a tenant's model serves, with the model's size; tenant keys are refused", async () => {
+    const events = Array.from({ length: 30 }, (_, i) => ({ type: 'purchase', user_id: `u${i % 6}`, item_id: `i${i % 5}` }));
+    expect((await t.app.inject({ method: 'POST', url: '/v1/events', headers: tenant.auth, payload: { events } })).statusCode).toBe(202);
+    const url = `/admin/tenants/${tenant.tenantId}/recommendations/quality`;
+    const res = await t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${t.adminKey}` } });
+    expect(res.statusCode).toBe(200);
+    // Six users are too few to hold baskets out: the default strategy, no figures yet.
+    expect(res.json()).toEqual({ strategy: 'history, then popular now', users: 0, candidates: [], model: { events: 30, users: 6, items: 5 } });
+    expect((await t.app.inject({ method: 'GET', url, headers: tenant.auth })).statusCode).toBe(403);
+    const missing = await t.app.inject({ method: 'GET', url: '/admin/tenants/ten_0000000000000000000000/recommendations/quality', headers: { authorization: `Bearer ${t.adminKey}` } });
+    expect(missing.statusCode).toBe(404);
+  });
+});
+
 describe('the ingest quota', () => {
   let t: TestApp;
   let tenant: TenantWithKey;

@@ -236,6 +236,49 @@ describe('tenant recommender bounds', () => {
   });
 });
 
+describe('strategy chosen on the tenant\'s own held-out baskets', () => {
+  /** 600 shoppers, two baskets each (a week apart), from `pick(shopper, basket)`. */
+  function tenant(pick: (shopper: number, basket: number) => string[]): TenantModel {
+    const m = new TenantModel(undefined, NOW);
+    for (let u = 0; u < 600; u++) {
+      for (const basket of [0, 1]) for (const item of pick(u, basket)) m.add([ev(`shopper-${u}`, item, 'purchase', basket === 0 ? 8 : 1)]);
+    }
+    m.rebuildNow();
+    return m;
+  }
+  const byName = (m: TenantModel) => new Map(m.quality!.candidates.map((c) => [c.name, c]));
+
+  it('serves popularity where what people buy next has no pattern but popularity, never doing worse than it', () => {
+    // A few staples everyone buys at random: history says nothing a bestseller list does not.
+    let seed = 1;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const staple = () => `staple-${Math.floor(random() ** 3 * 30)}`;
+    const m = tenant(() => [staple(), staple(), staple()]);
+    expect(m.quality!.users).toBeGreaterThanOrEqual(50);
+    const figures = byName(m);
+    const chosen = figures.get(m.quality!.chosen)!;
+    expect(chosen.hitRate).toBeGreaterThanOrEqual(figures.get('popular overall')!.hitRate);
+    expect(chosen.hitRate).toBeGreaterThanOrEqual(figures.get('popular now')!.hitRate);
+  });
+
+  it('serves the user history where it predicts the next basket better than popularity', () => {
+    // Each shopper's first basket is one of 40 kits; the second holds that kit's refill, which nothing else predicts.
+    const m = tenant((u, basket) => (basket === 0 ? [`kit-${u % 40}`, `bestseller-${u % 3}`] : [`refill-${u % 40}`]));
+    const figures = byName(m);
+    expect(m.quality!.chosen).toMatch(/^history/);
+    expect(figures.get(m.quality!.chosen)!.hitRate).toBeGreaterThan(figures.get('popular overall')!.hitRate);
+    // A new shopper's first basket: the kit's refill comes first, not the bestsellers.
+    m.add([ev('newcomer', 'kit-7', 'purchase', 0), ev('newcomer', 'bestseller-1', 'purchase', 0)]);
+    expect(m.recommend({ user_id: 'newcomer' }).items[0]!.item_id).toBe('refill-7');
+  });
+
+  it('keeps the default for a tenant too small to choose on', () => {
+    const m = model([ev('u1', 'a'), ev('u1', 'b'), ev('u2', 'a'), ev('u2', 'c')]);
+    expect(m.quality).toBeUndefined();
+    expect(m.strategyName).toBe('history, then popular now');
+  });
+});
+
 describe('seen sequences', () => {
   it('accepts each sequence once, late arrivals inside the window too, and treats older ones as seen', () => {
     const seen = new SeenSequences();

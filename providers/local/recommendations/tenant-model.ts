@@ -3,6 +3,7 @@ import type { TaskInput, TaskResult } from '../../task-schemas.js';
 import { round4 } from '../round.js';
 import { EventWindow } from './event-window.js';
 import { firstK } from './first-k.js';
+import { HOLDOUT_USERS, MIN_HOLDOUT_USERS, heldOut, latestBasket, rankingGain } from './holdout.js';
 import { interactionWeight } from './event-weights.js';
 import { SimilarityWorkspace, itemNorms, transpose, type Neighbours } from './item-neighbours.js';
 
@@ -65,6 +66,46 @@ interface Affinity {
 }
 
 type Recommendation = TaskResult<'recommendations'>;
+
+interface Candidate {
+  score: number;
+  /** The seed that contributed most (its reason), or −1 for a popular item blended in. */
+  because: number;
+  best: number;
+}
+
+/** One way of answering a user: personal neighbours or not, which popularity, and how much of it to blend in. */
+export interface StrategyChoice {
+  name: string;
+  personal: boolean;
+  popularity: 'recent' | 'all_time';
+  blend: number;
+}
+
+export interface StrategyQuality {
+  chosen: string;
+  /** Users whose latest basket was held out. */
+  users: number;
+  candidates: { name: string; hitRate: number; ndcg: number }[];
+}
+
+interface PopularSource {
+  kind: StrategyChoice['popularity'];
+  order: Int32Array;
+  byCategory: Map<string, Int32Array>;
+  value: (slot: number) => number;
+  share: (slot: number) => number;
+}
+
+export const STRATEGIES: readonly StrategyChoice[] = [
+  { name: 'history, then popular now', personal: true, popularity: 'recent', blend: 0 },
+  { name: 'history, then popular overall', personal: true, popularity: 'all_time', blend: 0 },
+  { name: 'history blended with popular overall', personal: true, popularity: 'all_time', blend: 1 },
+  { name: 'popular now', personal: false, popularity: 'recent', blend: 0 },
+  { name: 'popular overall', personal: false, popularity: 'all_time', blend: 0 },
+];
+const DEFAULT_CHOICE = STRATEGIES[0]!;
+const ITEM_QUERY_CHOICE = STRATEGIES[0]!;
 type Recommended = Recommendation['items'][number];
 
 /** Exponents of 2 beyond this overflow once squared and summed; events that far off count as if they were at the edge. */
@@ -102,6 +143,17 @@ export class TenantModel {
   private builtGeneration: number[] = [];
   private popularOrder: Int32Array = EMPTY_ORDER;
   private popularByCategory = new Map<string, Int32Array>();
+  /** Items by their events in the window: popularity over the whole window rather than now. */
+  private countOrder: Int32Array = EMPTY_ORDER;
+  private countByCategory = new Map<string, Int32Array>();
+  /** How user queries are answered, chosen at each rebuild on held-out baskets of this tenant's own users. */
+  private chosen: StrategyChoice = DEFAULT_CHOICE;
+  /** The last choice's figures (admins and metrics). */
+  quality: StrategyQuality | undefined;
+
+  get strategyName(): string {
+    return this.chosen.name;
+  }
   private popularGeneration: number[] = [];
   /** Items that appeared since `takeNewItems()` (their catalogue categories are still to be read). */
   private fresh: string[] = [];
@@ -248,7 +300,8 @@ export class TenantModel {
   *rebuild(): Generator<void, void, void> {
     this.pending = 0;
     const generation = [...this.generation];
-    const matrix = yield* this.matrix();
+    const holdout = yield* this.pickHoldout();
+    const matrix = yield* this.matrix(holdout);
     const norms = itemNorms(matrix);
     const workspace = new SimilarityWorkspace(matrix, norms, this.options.neighbours);
     const next: Neighbours[] = new Array<Neighbours>(matrix.itemCount);
@@ -263,6 +316,49 @@ export class TenantModel {
     this.neighbourEntries = entries;
     this.builtGeneration = generation;
     this.buildPopularOrders();
+    if (holdout.size > 0) yield* this.chooseStrategy(holdout);
+  }
+
+  /**
+   * About one user in ten with an older history has their latest basket held out of the neighbours, so the strategies
+   * can be scored on what those users went on to buy; none below MIN_HOLDOUT_USERS candidates (too little to choose on).
+   */
+  private *pickHoldout(): Generator<void, Map<UserState, Set<number>>, void> {
+    const holdout = new Map<UserState, Set<number>>();
+    let seen = 0;
+    for (const user of this.users.values()) {
+      if (holdout.size >= HOLDOUT_USERS) break;
+      if (heldOut(user.id)) {
+        const basket = latestBasket([...user.items.values()]);
+        if (basket) holdout.set(user, basket);
+      }
+      if (++seen % 1_000 === 0) yield;
+    }
+    return holdout.size >= MIN_HOLDOUT_USERS ? holdout : new Map();
+  }
+
+  /** Scores every strategy on the held-out baskets and serves the best (ties go to the simpler, popularity). */
+  private *chooseStrategy(holdout: Map<UserState, Set<number>>): Generator<void, void, void> {
+    const totals = STRATEGIES.map((choice) => ({ choice, hit: 0, ndcg: 0 }));
+    for (const [user, basket] of holdout) {
+      const history = new Map([...user.items].filter(([item]) => !basket.has(item)));
+      const eligible = (item: number) => !history.has(item);
+      for (const t of totals) {
+        const scores = t.choice.personal ? this.personalScores(undefined, history, eligible) : new Map<number, Candidate>();
+        const ranked = this.rank(scores, t.choice, 10, eligible, undefined, undefined).items.map((i) => this.itemIndex.get(i.item_id)!);
+        const gain = rankingGain(ranked, basket);
+        t.hit += gain.hit;
+        t.ndcg += gain.ndcg;
+      }
+      yield;
+    }
+    const best = [...totals].sort((a, b) => b.hit - a.hit || b.ndcg - a.ndcg || Number(a.choice.personal) - Number(b.choice.personal))[0]!;
+    this.chosen = best.choice;
+    this.quality = {
+      chosen: best.choice.name,
+      users: holdout.size,
+      candidates: totals.map((t) => ({ name: t.choice.name, hitRate: round4(t.hit / holdout.size), ndcg: round4(t.ndcg / holdout.size) })),
+    };
   }
 
   /** Runs a rebuild to the end at once (tests, evaluation). */
@@ -273,13 +369,15 @@ export class TenantModel {
   }
 
   /** Users × items with log-damped weights, each user's history capped to its most recent items. */
-  private *matrix(): Generator<void, ReturnType<typeof transpose>, void> {
+  private *matrix(holdout: ReadonlyMap<UserState, Set<number>>): Generator<void, ReturnType<typeof transpose>, void> {
     const userPtr: number[] = [0];
     const items: number[] = [];
     const values: number[] = [];
     let seen = 0;
     for (const user of this.users.values()) {
-      const entries = user.items.size > this.options.historyCap ? firstK(user.items.values(), this.options.historyCap, byRecency) : [...user.items.values()];
+      const basket = holdout.get(user);
+      const own = basket ? [...user.items.values()].filter((a) => !basket.has(a.item)) : user.items.values();
+      const entries = user.items.size > this.options.historyCap ? firstK(own, this.options.historyCap, byRecency) : [...own];
       // Heavy users co-occur with everything: damp each user's contribution by the length of their history.
       const damping = 1 / Math.sqrt(Math.log2(2 + entries.length));
       for (const a of entries) {
@@ -311,9 +409,15 @@ export class TenantModel {
     // Whatever the user already viewed, carted, bought or rated is theirs to find again, not a recommendation.
     const eligible = (item: number) =>
       !excluded.has(item) && !history?.has(item) && (category === undefined || this.categories[item] === category);
+    // An item query is about that item; a user's is answered the way this tenant's own held-out baskets were best.
+    const choice = seedItem === undefined ? this.chosen : ITEM_QUERY_CHOICE;
+    const scores = choice.personal ? this.personalScores(seedItem, history, eligible) : new Map<number, Candidate>();
+    return this.rank(scores, choice, limit, eligible, category, seedItem);
+  }
 
-    // `because` is the seed that contributed most: the reason shown for the item.
-    const scores = new Map<number, { score: number; because: number; best: number }>();
+  /** Neighbours of the seed item and of the user's recent items, summed; `because` is the seed that gave most. */
+  private personalScores(seedItem: number | undefined, history: Map<number, Affinity> | undefined, eligible: (item: number) => boolean): Map<number, Candidate> {
+    const scores = new Map<number, Candidate>();
     const spread = (seed: number, weight: number) => {
       const near = this.current(seed, this.builtGeneration) ? this.neighbours[seed] : undefined;
       if (!near) return;
@@ -333,20 +437,50 @@ export class TenantModel {
     if (history && history.size > 0) {
       for (const [item, weight] of this.interestSeeds(history)) spread(item, seedItem === undefined ? weight : weight / 2);
     }
+    return scores;
+  }
 
-    // At most (seeds + 1) × neighbours candidates: sorting them is bounded whatever the tenant's size.
+  /**
+   * Personal candidates first (or blended with popularity), popularity filling the rest. At most (seeds + 1) ×
+   * neighbours candidates plus the popular items walked: sorting them is bounded whatever the tenant's size.
+   */
+  private rank(
+    scores: Map<number, Candidate>,
+    choice: StrategyChoice,
+    limit: number,
+    eligible: (item: number) => boolean,
+    category: string | undefined,
+    seedItem: number | undefined,
+  ): Recommendation {
+    const popular = this.popularSource(choice.popularity);
+    const top = Math.max(0, ...[...scores.values()].map((c) => c.score)) || 1;
+    if (choice.blend > 0 && scores.size > 0) {
+      // Popular items join the candidates, and every score is personal (÷ best) plus blend × popularity (÷ best).
+      for (const item of this.walkPopular(popular, category, eligible, limit)) if (!scores.has(item)) scores.set(item, { score: 0, because: -1, best: 0 });
+      for (const [item, c] of scores) c.score = c.score / top + choice.blend * popular.share(item);
+    }
     const items: Recommended[] = [];
+    const taken = new Set<number>();
     const ranked = [...scores].sort((a, b) => b[1].score - a[1].score || a[0] - b[0]);
-    const top = ranked[0]?.[1].score ?? 1;
+    const best = ranked[0]?.[1].score ?? 1;
     for (const [item, { score, because }] of ranked.slice(0, limit)) {
-      excluded.add(item);
-      const reason = because === seedItem ? `similar to ${this.itemIds[because]}` : `because of interest in ${this.itemIds[because]}`;
-      items.push({ item_id: this.itemIds[item]!, score: round4(score / top), reason });
+      taken.add(item);
+      const reason =
+        because < 0 ? this.popularReason(category) : because === seedItem ? `similar to ${this.itemIds[because]}` : `because of interest in ${this.itemIds[because]}`;
+      items.push({ item_id: this.itemIds[item]!, score: round4(score / best), reason });
     }
     const personal = items.length;
-    if (items.length < limit) this.fillWithPopular(items, limit, eligible, category);
+    if (items.length < limit) {
+      for (const item of this.walkPopular(popular, category, (i) => eligible(i) && !taken.has(i), limit - items.length)) {
+        items.push({ item_id: this.itemIds[item]!, score: round4(popular.share(item)), reason: this.popularReason(category) });
+      }
+    }
     const strategy = personal === 0 ? (items.length === 0 ? 'none' : 'popularity') : seedItem !== undefined ? 'item_similarity' : 'user_history';
     return { items, strategy };
+  }
+
+  private popularReason(category: string | undefined): string {
+    return category === undefined ? 'popular' : `popular in ${category}`;
   }
 
   /** The user's most recent items, each weighted by interest that halves per half-life before their latest event. */
@@ -356,43 +490,55 @@ export class TenantModel {
     return entries.map((a) => [a.item, Math.log1p(a.weight) * 2 ** ((a.last - latest) / this.options.interestHalfLifeMs)]);
   }
 
-  /**
-   * From the popularity order of the last rebuild (items newer than it join at the next one), walking only as far as
-   * the answer needs: past the user's own items and stale slots, never the whole catalogue.
-   */
-  private fillWithPopular(items: Recommended[], limit: number, eligible: (item: number) => boolean, category: string | undefined): void {
-    const order =
-      category === undefined || this.categoriesChanged ? this.popularOrder : (this.popularByCategory.get(category) ?? EMPTY_ORDER);
+  /** One popularity ranking: what is popular now (decayed) or over the whole window (event counts). */
+  private popularSource(kind: StrategyChoice['popularity']): PopularSource {
+    const order = kind === 'recent' ? this.popularOrder : this.countOrder;
+    const value = kind === 'recent' ? (slot: number) => this.popularity[slot]! : (slot: number) => this.itemEvents[slot]!;
     let best = 0;
-    for (const item of this.popularOrder) {
+    for (const item of order) {
       if (this.current(item, this.popularGeneration)) {
-        best = this.popularity[item]!;
+        best = value(item);
         break;
       }
     }
+    const byCategory = kind === 'recent' ? this.popularByCategory : this.countByCategory;
+    return { kind, order, byCategory, value, share: (slot) => (best > 0 ? Math.min(1, value(slot) / best) : 0) };
+  }
+
+  /**
+   * The first `take` eligible items of a popularity order from the last rebuild (items newer than it join at the next
+   * one), walking only as far as the answer needs: past the user's own items and stale slots, never the whole catalogue.
+   */
+  private walkPopular(source: PopularSource, category: string | undefined, eligible: (item: number) => boolean, take: number): number[] {
+    const order = category === undefined || this.categoriesChanged ? source.order : (source.byCategory.get(category) ?? EMPTY_ORDER);
+    const out: number[] = [];
     for (const item of order) {
-      if (items.length >= limit) break;
-      if (!this.current(item, this.popularGeneration) || !eligible(item) || this.popularity[item]! <= 0) continue;
-      const reason = category === undefined ? 'popular' : `popular in ${category}`;
-      items.push({ item_id: this.itemIds[item]!, score: round4(best > 0 ? Math.min(1, this.popularity[item]! / best) : 0), reason });
+      if (out.length >= take) break;
+      if (!this.current(item, this.popularGeneration) || !eligible(item) || source.value(item) <= 0) continue;
+      out.push(item);
     }
+    return out;
   }
 
   /** Most popular first, overall and per category. */
   private buildPopularOrders(): void {
     const live: number[] = [];
     for (let slot = 0; slot < this.itemIds.length; slot++) if (this.itemEvents[slot]! > 0) live.push(slot);
-    const order = Int32Array.from(live).sort((a, b) => this.popularity[b]! - this.popularity[a]! || a - b);
-    const byCategory = new Map<string, number[]>();
-    for (const slot of order) {
-      const category = this.categories[slot];
-      if (category === null || category === undefined) continue;
-      let list = byCategory.get(category);
-      if (!list) byCategory.set(category, (list = []));
-      list.push(slot);
-    }
-    this.popularOrder = order;
-    this.popularByCategory = new Map([...byCategory].map(([c, list]) => [c, Int32Array.from(list)]));
+    const byCategoryOf = (order: Int32Array) => {
+      const byCategory = new Map<string, number[]>();
+      for (const slot of order) {
+        const category = this.categories[slot];
+        if (category === null || category === undefined) continue;
+        let list = byCategory.get(category);
+        if (!list) byCategory.set(category, (list = []));
+        list.push(slot);
+      }
+      return new Map([...byCategory].map(([c, list]) => [c, Int32Array.from(list)]));
+    };
+    this.popularOrder = Int32Array.from(live).sort((a, b) => this.popularity[b]! - this.popularity[a]! || a - b);
+    this.countOrder = Int32Array.from(live).sort((a, b) => this.itemEvents[b]! - this.itemEvents[a]! || a - b);
+    this.popularByCategory = byCategoryOf(this.popularOrder);
+    this.countByCategory = byCategoryOf(this.countOrder);
     this.popularGeneration = [...this.generation];
     this.categoriesChanged = false;
   }
