@@ -11,7 +11,9 @@ import { round4 } from './round.js';
 const URGENCY = new Set(
   'urgent urgently immediately asap now lawyer legal chargeback fraud scam unacceptable ridiculous worst immédiatement urgence urgente avocat arnaque inadmissible inacceptable'.split(' '),
 );
-const ESCALATING_INTENTS: Record<string, number> = { contact_human_agent: 0.55, complaint: 0.3 };
+const ESCALATING_INTENTS: Record<string, number> = { contact_human_agent: 0.55, complaint: 0.55 };
+/** Threats to leave, in either language: a customer about to go is worth a person's time. */
+const THREATS = /\b(?:never again|go elsewhere|(?:take|taking) my business elsewhere|competitors?|last time i|plus jamais|ailleurs|la concurrence|derni[eè]re fois que)\b/iu;
 export const ESCALATION_THRESHOLD = 0.5;
 /**
  * Share of the message an entry must match for its answer to be sent as the reply. On the support data set's held-out
@@ -34,12 +36,16 @@ function overlap(a: string, b: string): number {
   return shared / Math.min(x.size, y.size);
 }
 
-/** Escalation evidence: negative mood, escalating intents, urgency words, shouting, and a customer repeating themself. */
-export function escalationScore(input: TaskInput<'smart-response'>, intent: string, sentimentScore: number): number {
+/**
+ * Escalation evidence: escalating intents (weighed by how likely each is, not only when it is the sure top one),
+ * negative mood, urgency words, threats to leave, shouting, and a customer repeating themself.
+ */
+export function escalationScore(input: TaskInput<'smart-response'>, intents: readonly { intent: string; probability: number }[], sentimentScore: number): number {
   const messageWords = words(input.message);
-  let score = ESCALATING_INTENTS[intent] ?? 0;
+  let score = Math.min(0.55, intents.reduce((sum, i) => sum + (ESCALATING_INTENTS[i.intent] ?? 0) * i.probability, 0));
   if (sentimentScore < 0) score += Math.min(0.35, -sentimentScore * 0.45);
   if (messageWords.some((w) => URGENCY.has(w))) score += 0.2;
+  if (THREATS.test(input.message)) score += 0.2;
   const letters = input.message.replace(/[^\p{L}]/gu, '');
   if (letters.length >= 12 && letters === letters.toUpperCase()) score += 0.1;
   if (/!{2,}/.test(input.message)) score += 0.05;
@@ -74,7 +80,7 @@ export function smartReply(
   const answers = INTENT_ANSWERS[prediction.intent];
   const grounded = knowledge.filter((k) => k.coverage >= KNOWLEDGE_ANSWER_COVERAGE);
   const tone = input.tone ?? 'friendly';
-  const score = escalationScore(input, intent, sentiment.score);
+  const score = escalationScore(input, prediction.intents, sentiment.score);
   const escalate = score >= ESCALATION_THRESHOLD;
   // Never another topic's answer: unsure of the intent (and no knowledge-base entry), ask or hand over instead.
   const replyKind = grounded[0] ? 'knowledge_base' : sureOfIntent && answers ? 'template' : escalate ? 'handover' : 'clarify';

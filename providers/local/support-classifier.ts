@@ -15,6 +15,8 @@ export interface SupportPrediction {
   confident: boolean;
   /** The top intent's own probability (the category's sums its intents'). */
   intentConfidence: number;
+  /** The five likeliest intents with their probabilities. */
+  intents: { intent: string; probability: number }[];
   /** Other categories, most likely first (probabilities summed over their intents). */
   alternatives: { category: string; confidence: number }[];
 }
@@ -52,7 +54,8 @@ export class SupportClassifier {
       .slice(0, 3)
       .map(([c, p]) => ({ category: c, confidence: round4(p) }));
     const confidence = round4(byCategory.get(category)!);
-    return { intent: top.label, category, confidence, confident: confidence >= CONFIDENT_THRESHOLD, intentConfidence: round4(top.probability), alternatives };
+    const intents = ranked.slice(0, 5).map((r) => ({ intent: r.label, probability: round4(r.probability) }));
+    return { intent: top.label, category, confidence, confident: confidence >= CONFIDENT_THRESHOLD, intentConfidence: intents[0]!.probability, intents, alternatives };
   }
 }
 

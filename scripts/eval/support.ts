@@ -206,8 +206,8 @@ function escalationRows(written: readonly WrittenMessage[]): Row[] {
     const count = { tp: 0, fn: 0, tn: 0, fp: 0, baseTp: 0, baseTn: 0 };
     for (const m of messages) {
       const sentiment = scoreSentiment(m.text, language);
-      const intent = classifier.classify(m.text, language).intent;
-      const escalate = escalationScore({ message: m.text }, intent, sentiment.score) >= ESCALATION_THRESHOLD;
+      const intents = classifier.classify(m.text, language).intents;
+      const escalate = escalationScore({ message: m.text }, intents, sentiment.score) >= ESCALATION_THRESHOLD;
       const baseline = sentiment.label === 'negative';
       if (ESCALATING.has(m.intent)) {
         if (escalate) count.tp++;

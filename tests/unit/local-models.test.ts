@@ -189,3 +189,22 @@ describe('knowing when it does not know', () => {
     expect(r).toMatchObject({ reply_kind: 'knowledge_base', sources: ['kb-1'] });
   });
 });
+
+describe('escalation', () => {
+  const classifier = supportClassifier();
+  const reply = (message: string, language: 'en' | 'fr' = 'en') => smartReply({ message, language }, classifier);
+
+  it('escalates requests for a person and complaints, in English and French, and not ordinary questions', () => {
+    expect(reply('let me talk to a human being please').escalate).toBe(true);
+    expect(reply('Je veux parler à quelqu’un de votre équipe, pas à une machine.', 'fr').escalate).toBe(true);
+    expect(reply('I want to make a complaint about the way my return was handled').escalate).toBe(true);
+    expect(reply('what time do you close on saturday?').escalate).toBe(false);
+    expect(reply('Quels sont vos moyens de paiement ?', 'fr').escalate).toBe(false);
+  });
+
+  it('counts a threat to leave', () => {
+    const calm = reply('the parcel is late');
+    const leaving = reply('the parcel is late, never again, I will go elsewhere');
+    expect(leaving.escalation_score).toBeGreaterThan(calm.escalation_score);
+  });
+});
