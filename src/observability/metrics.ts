@@ -9,7 +9,7 @@ export interface MetricSources {
   breakers: () => readonly { provider: string; model: string; state: keyof typeof BREAKER_STATE }[];
   ledgerBacklog: () => number;
   outboxBacklog: () => number;
-  recommender: () => { tenants: number; events: number; bytes: number };
+  recommender: () => { tenants: number; events: number; bytes: number; strategies: ReadonlyMap<string, number> };
 }
 
 export interface MetricsOptions {
@@ -85,6 +85,16 @@ export class GatewayMetrics {
       registers,
       collect() {
         this.set(sources.recommender().bytes);
+      },
+    });
+    new Gauge({
+      name: 'gateway_recommender_strategy_tenants',
+      help: 'Loaded tenant recommender models by the strategy they serve (chosen on their own held-out baskets).',
+      labelNames: ['strategy'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [strategy, n] of sources.recommender().strategies) this.set({ strategy }, n);
       },
     });
     new Gauge({ name: 'gateway_outbox_backlog', help: 'Events waiting to be written to the outbox.', registers, collect() { this.set(sources.outboxBacklog()); } });

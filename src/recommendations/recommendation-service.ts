@@ -125,14 +125,16 @@ export class RecommendationService {
   }
 
   /** Estimated heap of every loaded model, and how many there are (metrics). */
-  totals(): { tenants: number; events: number; bytes: number } {
+  totals(): { tenants: number; events: number; bytes: number; strategies: Map<string, number> } {
     let bytes = 0;
     let events = 0;
+    const strategies = new Map<string, number>();
     for (const s of this.loaded.values()) {
       bytes += s.model.bytes;
       events += s.model.size.events;
+      strategies.set(s.model.strategyName, (strategies.get(s.model.strategyName) ?? 0) + 1);
     }
-    return { tenants: this.loaded.size, events, bytes };
+    return { tenants: this.loaded.size, events, bytes, strategies };
   }
 
   close(): void {

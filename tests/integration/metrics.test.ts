@@ -95,6 +95,18 @@ describe('GET /metrics', () => {
     expect(value(samples, 'gateway_ledger_backlog')).toBeGreaterThanOrEqual(0);
   });
 
+  it("counts loaded recommender models by the strategy they serve, and their size", async () => {
+    const shop = await createTenantWithKey(t, { name: 'Shop' });
+    const events = Array.from({ length: 12 }, (_, i) => ({ type: 'purchase', user_id: `u${i % 4}`, item_id: `i${i % 3}` }));
+    expect((await t.app.inject({ method: 'POST', url: '/v1/events', headers: shop.auth, payload: { events } })).statusCode).toBe(202);
+    expect((await t.app.inject({ method: 'POST', url: '/v1/recommendations', headers: shop.auth, payload: { user_id: 'u1' } })).statusCode).toBe(200);
+    const { samples } = await scrape();
+    expect(value(samples, 'gateway_recommender_strategy_tenants', { strategy: 'history, then popular now' })).toBe(1);
+    expect(value(samples, 'gateway_recommender_tenants_loaded')).toBe(1);
+    expect(value(samples, 'gateway_recommender_events')).toBe(12);
+    expect(value(samples, 'gateway_recommender_model_bytes')).toBeGreaterThan(0);
+  });
+
   it('keeps label values bounded: no request, key or tenant ids unless tenant labels are enabled', async () => {
     const { samples } = await scrape();
     const values = samples.flatMap((s) => Object.values(s.labels));
