@@ -39,6 +39,9 @@ describe('local sentiment', () => {
     expect(scoreSentiment("Ce n'est pas mauvais", 'fr').label).toBe('positive');
     expect(scoreSentiment('Je ne suis pas satisfait du tout.', 'fr').label).toBe('negative');
     expect(scoreSentiment('Je ne suis pas déçu.', 'fr').label).not.toBe('negative');
+    // Set phrases are found whatever their case (they are looked for in the lower-cased text first).
+    expect(scoreSentiment('PAS TERRIBLE', 'fr').label).toBe('negative');
+    expect(scoreSentiment('Franchement, Pas Mal Du Tout', 'fr').label).toBe('positive');
   });
 
   it('French: a trained model with the lexicon and its set phrases (issue 18 examples)', () => {

@@ -2,19 +2,23 @@ import { SentimentAnalyzer } from '../natural-modules.js';
 import { words } from '../text.js';
 
 const FRENCH_NEGATIONS = ['pas', 'jamais', 'rien', 'aucun', 'aucune', 'personne', 'ni', 'guère', 'sans', 'plus'];
-/** Set phrases whose meaning is not the sum of their words ("pas terrible" is bad, "pas mal" is rather good). */
-const IDIOMS: [RegExp, number][] = [
-  [/\bpas (?:si |très |trop )?terrible\b/giu, -0.6],
-  [/\bpas mal\b/giu, 0.8],
-  [/\brien à (?:redire|reprocher|dire)\b/giu, 0.8],
-  [/\bpas top\b/giu, -0.5],
-  [/\bà éviter\b/giu, -0.7],
-  [/\bau top\b/giu, 0.7],
-  [/\bnul(?:le|s|les)?\b/giu, -0.7],
-  [/\b(?:déçu|déçue|déçus|déçues|décevant|décevante|déception)\b/giu, -0.6],
-  [/\b(?:arnaque|horrible|catastrophique|inadmissible|inacceptable)\b/giu, -0.8],
-  [/\b(?:rapide|efficace|parfait|parfaite|impeccable|génial|géniale|ravi|ravie|merci)\b/giu, 0.5],
-  [/\b(?:lent|lente|cassé|cassée|abîmé|abîmée|retard|jamais reçu)\b/giu, -0.5],
+/**
+ * Set phrases whose meaning is not the sum of their words ("pas terrible" is bad, "pas mal" is rather good), each with
+ * the lower-case strings one of which any match contains: most texts hold none, and a substring test is far cheaper
+ * than the Unicode regex it spares.
+ */
+const IDIOMS: [RegExp, number, string[]][] = [
+  [/\bpas (?:si |très |trop )?terrible\b/giu, -0.6, ['terrible']],
+  [/\bpas mal\b/giu, 0.8, ['pas mal']],
+  [/\brien à (?:redire|reprocher|dire)\b/giu, 0.8, ['rien à']],
+  [/\bpas top\b/giu, -0.5, ['pas top']],
+  [/\bà éviter\b/giu, -0.7, ['à éviter']],
+  [/\bau top\b/giu, 0.7, ['au top']],
+  [/\bnul(?:le|s|les)?\b/giu, -0.7, ['nul']],
+  [/\b(?:déçu|déçue|déçus|déçues|décevant|décevante|déception)\b/giu, -0.6, ['déç', 'déce']],
+  [/\b(?:arnaque|horrible|catastrophique|inadmissible|inacceptable)\b/giu, -0.8, ['arnaque', 'horrible', 'catastrophique', 'inadmissible', 'inacceptable']],
+  [/\b(?:rapide|efficace|parfait|parfaite|impeccable|génial|géniale|ravi|ravie|merci)\b/giu, 0.5, ['rapide', 'efficace', 'parfait', 'impeccable', 'génial', 'ravi', 'merci']],
+  [/\b(?:lent|lente|cassé|cassée|abîmé|abîmée|retard|jamais reçu)\b/giu, -0.5, ['lent', 'cassé', 'abîmé', 'retard', 'jamais reçu']],
 ];
 const CLAUSES = /[.!?;,:\n]+|\b(?:mais|cependant|pourtant|toutefois)\b/iu;
 
@@ -36,7 +40,9 @@ export function frenchPolarity(text: string): { polarity: number; evidence: numb
   let withoutSetPhrases = text;
   let polarity = 0;
   let evidence = 0;
-  for (const [pattern, value] of IDIOMS) {
+  const lower = text.toLowerCase();
+  for (const [pattern, value, keys] of IDIOMS) {
+    if (!keys.some((k) => lower.includes(k))) continue;
     rest = rest.replace(pattern, () => {
       polarity += value;
       evidence++;
