@@ -13,6 +13,8 @@ export interface GroundingEntry {
   language: string | null;
   /** How much of the customer's message the entry matched (0..1). */
   coverage: number;
+  /** More than one shared term (or a one-term message): an entry matching on one common word is not about the message. */
+  distinctive?: boolean;
 }
 
 export interface ProviderContext {

@@ -78,7 +78,8 @@ export function smartReply(
   // A template answers one intent: it needs that intent to be likely, not only its category.
   const sureOfIntent = prediction.intentConfidence >= TEMPLATE_THRESHOLD;
   const answers = INTENT_ANSWERS[prediction.intent];
-  const grounded = knowledge.filter((k) => k.coverage >= KNOWLEDGE_ANSWER_COVERAGE);
+  // An entry answers when it covers enough of the message, on more than one shared word ("order" alone is no topic).
+  const grounded = knowledge.filter((k) => k.coverage >= KNOWLEDGE_ANSWER_COVERAGE && k.distinctive !== false);
   const tone = input.tone ?? 'friendly';
   const score = escalationScore(input, prediction.intents, sentiment.score);
   const escalate = score >= ESCALATION_THRESHOLD;

@@ -138,7 +138,7 @@ function knowledgeRows(
   const index = new Bm25Index(entries);
   const retrieve = (text: string, language: 'en' | 'fr') => {
     const [hit] = index.search(text, language, 1);
-    return hit ? { id: hit.entry.id, answers: hit.coverage >= KNOWLEDGE_ANSWER_COVERAGE } : undefined;
+    return hit ? { id: hit.entry.id, answers: hit.coverage >= KNOWLEDGE_ANSWER_COVERAGE && hit.distinctive } : undefined;
   };
   // Baseline: the entry in the question's language sharing the most words with it.
   const entryWords = entries.map((e) => ({ id: e.id, language: e.language, words: new Set(words(`${e.question} ${e.answer}`)) }));

@@ -65,7 +65,14 @@ export class KnowledgeBase {
       return index
         .search(input.message, language, GROUNDING_ENTRIES)
         .filter((hit) => hit.coverage >= MIN_GROUNDING_COVERAGE)
-        .map((hit) => ({ id: hit.entry.id, question: hit.entry.question, answer: hit.entry.answer, language: hit.entry.language, coverage: hit.coverage }));
+        .map((hit) => ({
+          id: hit.entry.id,
+          question: hit.entry.question,
+          answer: hit.entry.answer,
+          language: hit.entry.language,
+          coverage: hit.coverage,
+          distinctive: hit.distinctive,
+        }));
     } catch (err) {
       this.log.warn({ err, tenant: tenantId }, 'knowledge base unavailable; replying without it');
       return [];

@@ -99,6 +99,17 @@ describe('knowledge base', () => {
     expect((await ask()).json().sources).toBeUndefined();
   });
 
+  it('never answers from an entry that shares only a word of its answer with the message (issue 18)', async () => {
+    const lone = await createTenantWithKey(t, { name: 'One entry' });
+    await t.app.inject({ method: 'POST', url: `/admin/tenants/${lone.tenantId}/knowledge-base`, headers: admin, payload: { entries: [REFUNDS] } });
+    const ask = (message: string) => t.app.inject({ method: 'POST', url: '/v1/smart-response', headers: lone.auth, payload: { message } });
+    // "order" is in the refund entry's answer only: the reply is not the refund answer.
+    const where = (await ask('Where is my order?')).json();
+    expect(where.sources).toBeUndefined();
+    expect(where.reply_kind).not.toBe('knowledge_base');
+    expect((await ask('How long does a refund take?')).json()).toMatchObject({ sources: ['faq-refund-time'], reply_kind: 'knowledge_base' });
+  });
+
   it('keeps each tenant to its own entries', async () => {
     const other = await createTenantWithKey(t, { name: 'Other' });
     const res = await t.app.inject({ method: 'POST', url: '/v1/smart-response', headers: other.auth, payload: { message: 'How long does a refund take?' } });

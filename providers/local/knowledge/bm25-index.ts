@@ -16,6 +16,11 @@ export interface KnowledgeHit {
   score: number;
   /** Share of the query's information (idf) that the entry matched: 0..1, comparable across queries. */
   coverage: number;
+  /**
+   * Whether the match rests on more than one shared term, or on one the entry's question or tags hold: one word of
+   * its answer ("order" in a refund entry) says nothing about what the entry is about.
+   */
+  distinctive: boolean;
 }
 
 /** A question says most about what an entry answers; tags name its topic; the answer's words count a little. */
@@ -89,7 +94,7 @@ export class Bm25Index {
     const wanted = stemmable(language);
     const queryTerms = [...new Set(terms(query, wanted))];
     if (queryTerms.length === 0 || this.entries.length === 0) return [];
-    const scores = new Map<number, { score: number; matched: number }>();
+    const scores = new Map<number, { score: number; matched: number; terms: number; topical: boolean }>();
     let information = 0;
     for (const term of queryTerms) {
       const posting = this.postings.get(term);
@@ -102,15 +107,18 @@ export class Bm25Index {
         if (entryLanguage !== null && entryLanguage !== language) continue;
         const tf = posting.weights[k]!;
         const norm = tf + K1 * (1 - B + (B * this.lengths[doc]!) / this.averageLength);
-        const entry = scores.get(doc) ?? { score: 0, matched: 0 };
+        const entry = scores.get(doc) ?? { score: 0, matched: 0, terms: 0, topical: false };
         entry.score += (idf * tf * (K1 + 1)) / norm;
         entry.matched += idf;
+        entry.terms++;
+        // A term weighs at least the tags' boost only when the question or the tags hold it (or the answer, thrice).
+        if (tf >= FIELD_BOOST.tags) entry.topical = true;
         scores.set(doc, entry);
       }
     }
     return [...scores]
       .sort((a, b) => b[1].score - a[1].score || a[0] - b[0])
       .slice(0, limit)
-      .map(([doc, s]) => ({ entry: this.entries[doc]!, score: s.score, coverage: s.matched / information }));
+      .map(([doc, s]) => ({ entry: this.entries[doc]!, score: s.score, coverage: s.matched / information, distinctive: s.terms >= 2 || s.topical }));
   }
 }
