@@ -39,7 +39,7 @@ export class SupportClassifier {
 
   /** `language` when the caller already knows it; detected otherwise. */
   classify(text: string, language: string = detectLanguage(text)): SupportPrediction {
-    const ranked = this.model.predict(supportFeatures(text, language));
+    const ranked = this.model.predict(supportFeatures(text, language), language === 'fr' ? FRENCH_SCALE : 1);
     const byCategory = new Map<string, number>();
     for (const { label, probability } of ranked) {
       const category = this.categoryOf.get(label)!;
@@ -65,6 +65,12 @@ export class SupportClassifier {
 export function supportFeatures(text: string, language: string): string[] {
   return language === 'fr' ? [...features(text), ...features(glossFrench(text))] : features(text);
 }
+
+/**
+ * French is read twice (as written and glossed), which makes the regression too sure of it: its logits are scaled by
+ * this, the lowest calibration error on the French paraphrases' cross-validation (ECE 0.086 → 0.038; English needs 1).
+ */
+const FRENCH_SCALE = 0.8;
 
 /** Our own paraphrases weigh this many times: 10 per intent and language against ~800 Bitext utterances per intent. */
 export const PARAPHRASE_WEIGHT = 5;
