@@ -80,7 +80,7 @@ export class LocalProvider implements Provider {
         const { text, labels, taxonomy } = input as TaskInput<'categorize'>;
         if (labels) return matchLabels(text, labels, this.classifier);
         if (taxonomy && taxonomy !== 'support') return this.tenantTaxonomy(ctx.tenantId, taxonomy, text);
-        const { intentConfidence: _, intents: __, ...answer } = this.classifier.classify(text);
+        const { intents: _, ...answer } = this.classifier.classify(text);
         return answer;
       }
       case 'smart-response':

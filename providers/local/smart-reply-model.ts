@@ -76,7 +76,7 @@ export function smartReply(
   const confident = prediction.confident;
   const intent = confident ? prediction.intent : 'unknown';
   // A template answers one intent: it needs that intent to be likely, not only its category.
-  const sureOfIntent = prediction.intentConfidence >= TEMPLATE_THRESHOLD;
+  const sureOfIntent = prediction.intents[0]!.probability >= TEMPLATE_THRESHOLD;
   const answers = INTENT_ANSWERS[prediction.intent];
   // An entry answers when it covers enough of the message, on more than one shared word ("order" alone is no topic).
   const grounded = knowledge.filter((k) => k.coverage >= KNOWLEDGE_ANSWER_COVERAGE && k.distinctive !== false);

@@ -13,9 +13,7 @@ export interface SupportPrediction {
   confidence: number;
   /** The confidence reaches CONFIDENT_THRESHOLD: below it, the category is a guess. */
   confident: boolean;
-  /** The top intent's own probability (the category's sums its intents'). */
-  intentConfidence: number;
-  /** The five likeliest intents with their probabilities. */
+  /** The five likeliest intents with their probabilities (the top one's own; the category's sums its intents'). */
   intents: { intent: string; probability: number }[];
   /** Other categories, most likely first (probabilities summed over their intents). */
   alternatives: { category: string; confidence: number }[];
@@ -54,7 +52,7 @@ export class SupportClassifier {
       .map(([c, p]) => ({ category: c, confidence: round4(p) }));
     const confidence = round4(byCategory.get(category)!);
     const intents = ranked.slice(0, 5).map((r) => ({ intent: r.label, probability: round4(r.probability) }));
-    return { intent: top.label, category, confidence, confident: confidence >= CONFIDENT_THRESHOLD, intentConfidence: intents[0]!.probability, intents, alternatives };
+    return { intent: top.label, category, confidence, confident: confidence >= CONFIDENT_THRESHOLD, intents, alternatives };
   }
 }
 

@@ -24,6 +24,19 @@ async function tenantWithKey(base: string): Promise<{ tenant: { id: string }; ke
   return { tenant, key };
 }
 
+/** A gateway process with a data folder of its own, killed and its folder removed whatever the test does. */
+async function withOwnGateway(env: Record<string, string>, run: (g: { child: ChildProcess; base: string; port: number }) => Promise<void>): Promise<void> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'gw-own-'));
+  const child = startGateway(port, dir, env);
+  try {
+    await run({ child, base: `http://127.0.0.1:${port}`, port });
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * A real gateway process, stopped with SIGTERM while 20 clients keep sending and a slow vendor keeps requests in flight.
  * Accepted = the gateway started working on it (its vendor call arrived upstream): every such request is answered 200,
@@ -96,11 +109,7 @@ describe('SIGTERM under load', () => {
   }, 60_000);
 
   it('with SHUTDOWN_DRAIN_MS, fails readiness at once but keeps answering (closing connections), then exits cleanly', async () => {
-    const port = await freePort();
-    const dir = mkdtempSync(join(tmpdir(), 'gw-drain-'));
-    const child = startGateway(port, dir, { SHUTDOWN_DRAIN_MS: '2000' });
-    const base = `http://127.0.0.1:${port}`;
-    try {
+    await withOwnGateway({ SHUTDOWN_DRAIN_MS: '2000' }, async ({ child, base }) => {
       await waitForHttp(`${base}/health/ready`);
       const { key } = await tenantWithKey(base);
       const exited = once(child, 'exit') as Promise<[number | null]>;
@@ -123,19 +132,12 @@ describe('SIGTERM under load', () => {
       expect(answer.headers.get('connection')).toBe('close');
       const [code] = await exited;
       expect(code).toBe(0);
-    } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   }, 60_000);
 
   it('right after start, 200 requests sent just before SIGTERM all get an answer (their result or a 503 that closes), never a reset', async () => {
     // Regression: with the defaults, 183 of 200 such requests got ECONNRESET (idle-looking connections destroyed).
-    const port = await freePort();
-    const dir = mkdtempSync(join(tmpdir(), 'gw-reset-'));
-    const child = startGateway(port, dir, {});
-    const base = `http://127.0.0.1:${port}`;
-    try {
+    await withOwnGateway({}, async ({ child, base, port }) => {
       await waitForHttp(`${base}/health/live`);
       const { key } = await tenantWithKey(base);
       const exited = once(child, 'exit') as Promise<[number | null]>;
@@ -166,9 +168,6 @@ describe('SIGTERM under load', () => {
       expect(Object.keys(tally).filter((r) => r !== '200' && r !== '503 close'), JSON.stringify(tally)).toEqual([]);
       const [code] = await exited;
       expect(code).toBe(0);
-    } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   }, 60_000);
 });

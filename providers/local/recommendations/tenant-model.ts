@@ -453,9 +453,11 @@ export class TenantModel {
     seedItem: number | undefined,
   ): Recommendation {
     const popular = this.popularSource(choice.popularity);
-    const top = Math.max(0, ...[...scores.values()].map((c) => c.score)) || 1;
     if (choice.blend > 0 && scores.size > 0) {
       // Popular items join the candidates, and every score is personal (÷ best) plus blend × popularity (÷ best).
+      let top = 0;
+      for (const c of scores.values()) top = Math.max(top, c.score);
+      top ||= 1;
       for (const item of this.walkPopular(popular, category, eligible, limit)) if (!scores.has(item)) scores.set(item, { score: 0, because: -1, best: 0 });
       for (const [item, c] of scores) c.score = c.score / top + choice.blend * popular.share(item);
     }

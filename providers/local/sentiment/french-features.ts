@@ -1,4 +1,5 @@
 import { frenchLexicon } from '../natural-modules.js';
+import { scopedFeatures } from './scoped-features.js';
 
 /** Words that flip what follows them, up to the end of the clause ("ne … pas", "jamais", "sans"…). */
 const NEGATORS = new Set(['ne', 'n', 'pas', 'jamais', 'rien', 'aucun', 'aucune', 'personne', 'ni', 'sans', 'guere', 'nul', 'nulle']);
@@ -21,26 +22,9 @@ function tokens(clause: string): string[] {
 }
 
 /**
- * Features for the French sentiment model, as for English: word unigrams and bigrams with negation scope (a word after
- * "pas" in the same clause is `!word`), lower-cased and without accents (reviews are often typed without them), plus
- * the Pattern lexicon's polarity of each word (`lex:+2`), so a word the training data never showed still counts.
+ * Features for the French sentiment model, as for English (see `scopedFeatures`), lower-cased and without accents
+ * (reviews are often typed without them), with the Pattern lexicon.
  */
 export function frenchSentimentFeatures(text: string): string[] {
-  const out: string[] = [];
-  for (const clause of fold(text.toLowerCase()).split(CLAUSES)) {
-    let negated = false;
-    let previous = '';
-    for (const w of tokens(clause)) {
-      const negator = NEGATORS.has(w);
-      const token = !negator && negated ? `!${w}` : w;
-      out.push(token);
-      if (previous) out.push(`${previous} ${token}`);
-      const polarity = polarityOf(w);
-      if (polarity !== undefined) out.push(`lex:${negated ? -polarity : polarity}`);
-      if (negator && !negated) out.push('negated-clause');
-      if (negator) negated = true;
-      previous = token;
-    }
-  }
-  return out;
+  return scopedFeatures({ clauses: fold(text.toLowerCase()).split(CLAUSES).map(tokens), isNegator: (w) => NEGATORS.has(w), polarityOf, lexicon: 'lex' });
 }
