@@ -6,7 +6,7 @@ import { SENTIMENT_LANGUAGES, scoreSentiment } from './sentiment/sentiment-model
 import { smartReply } from './smart-reply-model.js';
 import { supportClassifier, type SupportClassifier } from './support-classifier.js';
 import type { SoftmaxModel } from './softmax-model.js';
-import { estimateTokens, taxonomyFeatures } from './text.js';
+import { estimateTokens, wordAndCharFeatures } from './text.js';
 import { round4 } from './round.js';
 
 /** Per-tenant classifiers trained from the tenant's labelled examples. */
@@ -59,7 +59,7 @@ export class LocalProvider implements Provider {
   private async tenantTaxonomy(tenantId: string, taxonomy: string, text: string): Promise<ProviderOutput<'categorize'>['result']> {
     const model = await this.deps.taxonomies?.classifier(tenantId, taxonomy);
     if (!model) throw new ProviderError(this.name, 'unsupported', `no trained taxonomy "${taxonomy}" for this tenant`);
-    const [top, ...rest] = model.predict(taxonomyFeatures(text));
+    const [top, ...rest] = model.predict(wordAndCharFeatures(text));
     return {
       category: top!.label,
       confidence: round4(top!.probability),

@@ -1,5 +1,5 @@
 import type { GroundingEntry } from '../provider.js';
-import type { TaskInput, TaskResult, Tone } from '../task-schemas.js';
+import { CONFIDENT_THRESHOLD, type TaskInput, type TaskResult, type Tone } from '../task-schemas.js';
 import { resolveLanguage } from './language.js';
 import { CATEGORY_TOPICS, CLARIFY, FALLBACK_ANSWER, HANDOVER, INTENT_ANSWERS, TONES } from './reply-templates.js';
 import { scoreSentiment } from './sentiment/sentiment-model.js';
@@ -11,6 +11,7 @@ import { round4 } from './round.js';
 const URGENCY = new Set(
   'urgent urgently immediately asap now lawyer legal chargeback fraud scam unacceptable ridiculous worst immédiatement urgence urgente avocat arnaque inadmissible inacceptable'.split(' '),
 );
+/** Intents that escalate on their own: their full weight once as likely as a confident categorisation. */
 const ESCALATING_INTENTS: Record<string, number> = { contact_human_agent: 0.55, complaint: 0.55 };
 /** Threats to leave, in either language: a customer about to go is worth a person's time. */
 const THREATS = /\b(?:never again|go elsewhere|(?:take|taking) my business elsewhere|competitors?|last time i|plus jamais|ailleurs|la concurrence|derni[eè]re fois que)\b/iu;
@@ -27,6 +28,15 @@ export const KNOWLEDGE_ANSWER_COVERAGE = 0.3;
  */
 export const TEMPLATE_THRESHOLD = 0.8;
 
+/**
+ * Whether a retrieved entry may be sent as the reply: it is about the message's intent, or it covers enough of the
+ * message on more than one shared word ("order" alone is no topic) and is not about another intent.
+ */
+export function answersFrom(entry: Pick<GroundingEntry, 'coverage' | 'distinctive' | 'topic'>): boolean {
+  if (entry.topic === 'same') return true;
+  return entry.topic !== 'other' && entry.coverage >= KNOWLEDGE_ANSWER_COVERAGE && entry.distinctive !== false;
+}
+
 function overlap(a: string, b: string): number {
   const x = new Set(words(a));
   const y = new Set(words(b));
@@ -42,7 +52,7 @@ function overlap(a: string, b: string): number {
  */
 export function escalationScore(input: TaskInput<'smart-response'>, intents: readonly { intent: string; probability: number }[], sentimentScore: number): number {
   const messageWords = words(input.message);
-  let score = Math.min(0.55, intents.reduce((sum, i) => sum + (ESCALATING_INTENTS[i.intent] ?? 0) * i.probability, 0));
+  let score = Math.min(0.55, intents.reduce((sum, i) => sum + ((ESCALATING_INTENTS[i.intent] ?? 0) * i.probability) / CONFIDENT_THRESHOLD, 0));
   if (sentimentScore < 0) score += Math.min(0.35, -sentimentScore * 0.45);
   if (messageWords.some((w) => URGENCY.has(w))) score += 0.2;
   if (THREATS.test(input.message)) score += 0.2;
@@ -78,8 +88,7 @@ export function smartReply(
   // A template answers one intent: it needs that intent to be likely, not only its category.
   const sureOfIntent = prediction.intents[0]!.probability >= TEMPLATE_THRESHOLD;
   const answers = INTENT_ANSWERS[prediction.intent];
-  // An entry answers when it covers enough of the message, on more than one shared word ("order" alone is no topic).
-  const grounded = knowledge.filter((k) => k.coverage >= KNOWLEDGE_ANSWER_COVERAGE && k.distinctive !== false);
+  const grounded = knowledge.filter(answersFrom);
   const tone = input.tone ?? 'friendly';
   const score = escalationScore(input, prediction.intents, sentiment.score);
   const escalate = score >= ESCALATION_THRESHOLD;

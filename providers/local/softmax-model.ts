@@ -25,6 +25,11 @@ export interface TrainOptions {
    * and "cancel my order" (36 examples) loses to "cancel my account" (913).
    */
   balanced: boolean;
+  /**
+   * Labels whose gradient is smaller than this are left alone for the example. With hundreds of labels most are all
+   * but impossible for any one example, and skipping them makes training nearly linear in the labels that matter.
+   */
+  minGradient: number;
 }
 
 /** The serialised model: what `npm run train` writes and the gateway loads. */
@@ -43,7 +48,7 @@ export interface FlatModel {
   weights: Float64Array;
 }
 
-const DEFAULTS: TrainOptions = { epochs: 6, learningRate: 0.3, l2: 1e-5, minCount: 2, seed: 42, balanced: false };
+const DEFAULTS: TrainOptions = { epochs: 6, learningRate: 0.3, l2: 1e-5, minCount: 2, seed: 42, balanced: false, minGradient: 0 };
 const PRUNE_BELOW = 1e-3;
 
 /**
@@ -91,6 +96,7 @@ export class SoftmaxModel {
         const weight = exampleWeight.get(example.label)!;
         for (let c = 0; c < k; c++) {
           const gradient = weight * (probabilities[c]! - (c === target ? 1 : 0));
+          if (Math.abs(gradient) < o.minGradient) continue;
           biasHistory[c]! += gradient * gradient;
           bias[c]! -= (o.learningRate * gradient) / Math.sqrt(biasHistory[c]!);
           for (const f of active) {
@@ -133,6 +139,26 @@ export class SoftmaxModel {
     const weights = new Map<string, Float64Array>();
     for (const [f, row] of counts) weights.set(f, row.map((n, c) => (Math.log(n + alpha) - denominators[c]!) / temperature));
     return new SoftmaxModel(labels, new Float64Array(k), weights);
+  }
+
+  /**
+   * One model whose logits are the weighted sum of the given models' (same labels, in the same order): linear models
+   * over the same features add up weight by weight, so a blend costs no more to query than either.
+   */
+  static blend(parts: readonly { model: SoftmaxModel; weight: number }[]): SoftmaxModel {
+    const labels = parts[0]!.model.labels;
+    for (const { model } of parts) if (model.labels.join('\n') !== labels.join('\n')) throw new Error('blended models must share their labels');
+    const bias = new Float64Array(labels.length);
+    const weights = new Map<string, Float64Array>();
+    for (const { model, weight } of parts) {
+      for (let c = 0; c < labels.length; c++) bias[c]! += weight * model.bias[c]!;
+      for (const [f, w] of model.weights) {
+        let row = weights.get(f);
+        if (!row) weights.set(f, (row = new Float64Array(labels.length)));
+        for (let c = 0; c < labels.length; c++) row[c]! += weight * w[c]!;
+      }
+    }
+    return new SoftmaxModel(labels, bias, weights);
   }
 
   static fromJSON(data: SoftmaxModelData): SoftmaxModel {

@@ -12,10 +12,11 @@ export function features(text: string): string[] {
 }
 
 /**
- * Tenant taxonomies: word uni/bigrams plus each word's character 4-grams (with word edges), so "transfer",
- * "transferred" and "trasnfer" share evidence. On a validation share of Banking77's train split: 85.3 % → 88.7 %.
+ * Word uni/bigrams plus each word's character 4-grams (with word edges), so "transfer", "transferred" and "trasnfer"
+ * share evidence. Tenant taxonomies, on a validation share of Banking77's train split: 85.3 % → 88.7 %; the support
+ * model, on its paraphrases' cross-validation: 70.6 % → 72.6 %.
  */
-export function taxonomyFeatures(text: string): string[] {
+export function wordAndCharFeatures(text: string): string[] {
   const out = features(text);
   for (const w of words(text)) {
     const padded = `<${w}>`;

@@ -1,6 +1,6 @@
 import { banking77 } from '../../providers/local/datasets.js';
 import { SoftmaxModel } from '../../providers/local/softmax-model.js';
-import { taxonomyFeatures, words } from '../../providers/local/text.js';
+import { wordAndCharFeatures, words } from '../../providers/local/text.js';
 import { fitTaxonomy } from '../../src/taxonomies/taxonomy-trainer.js';
 import { calibration, pct, type Row } from './report.js';
 
@@ -12,7 +12,7 @@ export function taxonomyRows(): Row[] {
   let baseRight = 0;
   const predictions = validation.map((r) => {
     // As the local provider asks a tenant model: the same features it was trained on.
-    const [top] = model.predict(taxonomyFeatures(r.text));
+    const [top] = model.predict(wordAndCharFeatures(r.text));
     if (baseline.predict(words(r.text))[0]!.label === r.label) baseRight++;
     return { confidence: top!.probability, correct: top!.label === r.label };
   });

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { Bm25Index } from '../../providers/local/knowledge/bm25-index.js';
+import { KnowledgeIndex } from '../../providers/local/knowledge/knowledge-index.js';
+import { supportClassifier } from '../../providers/local/support-classifier.js';
 import { resolveLanguage } from '../../providers/local/language.js';
 import type { GroundingEntry } from '../../providers/provider.js';
 import type { TaskInput } from '../../providers/task-schemas.js';
@@ -11,13 +12,11 @@ import type { KnowledgeEntry, KnowledgeRepository, NewKnowledgeEntry } from '../
 const SIGNATURE_TTL_MS = 5_000;
 /** Entries handed to a provider per smart reply. */
 export const GROUNDING_ENTRIES = 3;
-/** Below this share of the message matched, an entry is too loose a match to be offered at all. */
-const MIN_GROUNDING_COVERAGE = 0.15;
 
 export type KnowledgeEntryInput = Omit<NewKnowledgeEntry, 'id' | 'tags' | 'language'> & { id?: string | undefined; tags?: string[] | undefined; language?: string | null | undefined };
 
 interface TenantIndex {
-  index: Bm25Index;
+  index: KnowledgeIndex;
   signature: string;
   checkedAt: number;
 }
@@ -64,7 +63,6 @@ export class KnowledgeBase {
       const language = resolveLanguage(input.language, input.message);
       return index
         .search(input.message, language, GROUNDING_ENTRIES)
-        .filter((hit) => hit.coverage >= MIN_GROUNDING_COVERAGE)
         .map((hit) => ({
           id: hit.entry.id,
           question: hit.entry.question,
@@ -72,6 +70,7 @@ export class KnowledgeBase {
           language: hit.entry.language,
           coverage: hit.coverage,
           distinctive: hit.distinctive,
+          topic: hit.topic,
         }));
     } catch (err) {
       this.log.warn({ err, tenant: tenantId }, 'knowledge base unavailable; replying without it');
@@ -101,6 +100,6 @@ export class KnowledgeBase {
     // Signature first: a change landing between the two reads makes the next check rebuild, never miss it.
     const signature = await this.repo.signature(tenantId);
     const entries = await this.repo.all(tenantId);
-    return { index: new Bm25Index(entries), signature, checkedAt: Date.now() };
+    return { index: new KnowledgeIndex(entries, supportClassifier()), signature, checkedAt: Date.now() };
   }
 }

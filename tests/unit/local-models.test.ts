@@ -171,6 +171,18 @@ describe('knowing when it does not know', () => {
     for (const vague of ['hmm', 'ok then', 'euh', 'hello?']) expect(classifier.classify(vague).confident).toBe(false);
   });
 
+  it("the issue's examples of sure-but-wrong answers now answer right, or say they are not sure", () => {
+    const categorise = (text: string, language: 'en' | 'fr' = 'en') => classifier.classify(text, language);
+    expect(categorise('help me change something of an order')).toMatchObject({ intent: 'change_order', confident: true });
+    // Which invoice intent is unsure (the reply asks), the category is not.
+    expect(categorise('I need a copy of my bill')).toMatchObject({ category: 'invoices', confident: true });
+    expect(reply('I need a copy of my bill').reply_kind).toBe('clarify');
+    expect(categorise('how do I unsubscribe from your emails')).toMatchObject({ intent: 'newsletter_subscription' });
+    expect(categorise("Pouvez-vous m'envoyer la facture de ma dernière commande ?", 'fr')).toMatchObject({ intent: 'get_invoice' });
+    const alternator = reply('can I return the alternator I bought last week? It does not fit my car.');
+    expect(['check_refund_policy', 'get_refund']).toContain(alternator.intent);
+  });
+
   it("asks a clarifying question in the customer's language instead of answering another topic", () => {
     const en = reply('hmm');
     expect(en).toMatchObject({ reply_kind: 'clarify', intent: 'unknown' });

@@ -13,6 +13,8 @@ export interface IndexedEntry {
 
 export interface KnowledgeHit {
   entry: IndexedEntry;
+  /** The entry's position in the array the index was built from. */
+  doc: number;
   score: number;
   /** Share of the query's information (idf) that the entry matched: 0..1, comparable across queries. */
   coverage: number;
@@ -89,8 +91,13 @@ export class Bm25Index {
     return Math.log(1 + (n - documentFrequency + 0.5) / (documentFrequency + 0.5));
   }
 
-  /** The best entries for a query in `language`: entries in that language or in none. */
-  search(query: string, language: string, limit: number): KnowledgeHit[] {
+  /** The entry at a position of the array the index was built from. */
+  entry(doc: number): IndexedEntry {
+    return this.entries[doc]!;
+  }
+
+  /** The best entries for a query in `language`: entries in that language or in none; only those in `among` if given. */
+  search(query: string, language: string, limit: number, among?: ReadonlySet<number>): KnowledgeHit[] {
     const wanted = stemmable(language);
     const queryTerms = [...new Set(terms(query, wanted))];
     if (queryTerms.length === 0 || this.entries.length === 0) return [];
@@ -103,6 +110,7 @@ export class Bm25Index {
       if (!posting) continue;
       for (let k = 0; k < posting.docs.length; k++) {
         const doc = posting.docs[k]!;
+        if (among && !among.has(doc)) continue;
         const entryLanguage = this.entries[doc]!.language;
         if (entryLanguage !== null && entryLanguage !== language) continue;
         const tf = posting.weights[k]!;
@@ -119,6 +127,6 @@ export class Bm25Index {
     return [...scores]
       .sort((a, b) => b[1].score - a[1].score || a[0] - b[0])
       .slice(0, limit)
-      .map(([doc, s]) => ({ entry: this.entries[doc]!, score: s.score, coverage: s.matched / information, distinctive: s.terms >= 2 || s.topical }));
+      .map(([doc, s]) => ({ entry: this.entries[doc]!, doc, score: s.score, coverage: s.matched / information, distinctive: s.terms >= 2 || s.topical }));
   }
 }

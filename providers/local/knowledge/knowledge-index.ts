@@ -1,0 +1,84 @@
+import { resolveLanguage } from '../language.js';
+import type { SupportClassifier } from '../support-classifier.js';
+import { Bm25Index, type IndexedEntry, type KnowledgeHit } from './bm25-index.js';
+
+/**
+ * Whether the built-in intent model reads an entry and a message as the same support intent: `same` when it is sure
+ * of the message's intent and the entry's is that one; `other` when the entry's intent is known and is not the
+ * message's likeliest; `unknown` otherwise (an entry about something the support taxonomy does not name, or the
+ * right intent but the model unsure of the message).
+ */
+export type Topic = 'same' | 'other' | 'unknown';
+
+export interface KnowledgeMatch extends KnowledgeHit {
+  topic: Topic;
+}
+
+/** A message's intent counts only this sure: the probability at which an intent's own template may answer. */
+export const SURE_INTENT = 0.8;
+/** Below this share of the message matched, an entry of no intent in common with it is too loose a match to offer. */
+const MIN_COVERAGE = 0.15;
+/** An entry's question is clean text: its intent counts from the probability a categorisation calls confident. */
+const ENTRY_INTENT = 0.6;
+
+/**
+ * A tenant's knowledge base searched two ways: BM25 over the words, and the support intent of each entry's question
+ * (classified once, when the index is built). Entries about the message's intent come first even when they share few
+ * of its words, which a long, chatty message rarely does; an entry sure to be about another intent is marked so
+ * that the words it shares ("order", "account") never make it the answer.
+ */
+export class KnowledgeIndex {
+  private readonly words: Bm25Index;
+  private readonly intentOf: (string | undefined)[];
+  private readonly byIntent = new Map<string, Set<number>>();
+
+  constructor(
+    entries: readonly IndexedEntry[],
+    private readonly classifier: SupportClassifier,
+  ) {
+    this.words = new Bm25Index(entries);
+    this.intentOf = entries.map((entry, doc) => {
+      const language = entry.language ?? resolveLanguage('auto', entry.question);
+      const [top] = classifier.classify(entry.question, language).intents;
+      if (!top || top.probability < ENTRY_INTENT) return undefined;
+      let docs = this.byIntent.get(top.intent);
+      if (!docs) this.byIntent.set(top.intent, (docs = new Set()));
+      docs.add(doc);
+      return top.intent;
+    });
+  }
+
+  get size(): number {
+    return this.words.size;
+  }
+
+  search(query: string, language: string, limit: number): KnowledgeMatch[] {
+    const [top] = this.classifier.classify(query, language).intents;
+    const sure = top && top.probability >= SURE_INTENT ? top.intent : undefined;
+    const topic = (doc: number): Topic => {
+      const intent = this.intentOf[doc];
+      if (intent === undefined || !top) return 'unknown';
+      if (intent !== top.intent) return 'other';
+      return intent === sure ? 'same' : 'unknown';
+    };
+    const matches: KnowledgeMatch[] = [];
+    const taken = new Set<number>();
+    const add = (hit: KnowledgeHit) => {
+      if (matches.length >= limit || taken.has(hit.doc)) return;
+      taken.add(hit.doc);
+      matches.push({ ...hit, topic: topic(hit.doc) });
+    };
+    // Entries of the message's likeliest intent first, those sharing its words before those that do not.
+    const sameDocs = top ? this.byIntent.get(top.intent) : undefined;
+    if (sameDocs) {
+      for (const hit of this.words.search(query, language, limit, sameDocs)) add(hit);
+      for (const doc of sameDocs) {
+        if (matches.length >= limit) break;
+        const entry = this.words.entry(doc);
+        if (entry.language === null || entry.language === language) add({ entry, doc, score: 0, coverage: 0, distinctive: false });
+      }
+    }
+    for (const hit of this.words.search(query, language, limit)) if (hit.coverage >= MIN_COVERAGE) add(hit);
+    return matches;
+  }
+}
