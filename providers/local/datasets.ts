@@ -42,6 +42,14 @@ export function commerceSentiment(): LabelledText[] {
   return labelledTsv('commerce-sentiment.tsv');
 }
 
+/**
+ * Our own factual commerce sentences (order numbers, dates, deliveries): trained on as both labels, so the words
+ * every order message uses ("parcel", "arrived", "invoice") carry no polarity of their own.
+ */
+export function commerceNeutral(): string[] {
+  return tsvRecords('commerce-neutral.tsv').map((r) => r.sentence!);
+}
+
 /** Our own French commerce sentences (training data, like the English ones): Allociné reviews are about TV series. */
 export function commerceSentimentFr(): LabelledText[] {
   return labelledTsv('commerce-sentiment-fr.tsv');
