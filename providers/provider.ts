@@ -16,7 +16,7 @@ export interface GroundingEntry {
   /** More than one shared term (or a one-term message): an entry matching on one common word is not about the message. */
   distinctive?: boolean;
   /** Whether the built-in intent model reads the entry and the message as the same support intent (`KnowledgeIndex`). */
-  topic?: 'same' | 'other' | 'unknown';
+  topic?: 'same' | 'unsure' | 'other' | 'unknown';
 }
 
 export interface ProviderContext {

@@ -22,19 +22,15 @@ export const ESCALATION_THRESHOLD = 0.5;
  */
 export const KNOWLEDGE_ANSWER_COVERAGE = 0.3;
 
-/**
- * An intent's template answers only at this intent probability or above. Chosen on the same unseen-phrasing
- * validation: 97.5 % of such intents were right, and 74 % of messages reached it.
- */
-export const TEMPLATE_THRESHOLD = 0.8;
 
 /**
- * Whether a retrieved entry may be sent as the reply: it is about the message's intent, or it covers enough of the
- * message on more than one shared word ("order" alone is no topic) and is not about another intent.
+ * Whether a retrieved entry may be sent as the reply. An entry the intent model can place answers only a message it
+ * is sure asks that intent; one it cannot place (about nothing the support taxonomy names) answers when it covers
+ * enough of the message on more than one shared word ("order" alone is no topic).
  */
 export function answersFrom(entry: Pick<GroundingEntry, 'coverage' | 'distinctive' | 'topic'>): boolean {
-  if (entry.topic === 'same') return true;
-  return entry.topic !== 'other' && entry.coverage >= KNOWLEDGE_ANSWER_COVERAGE && entry.distinctive !== false;
+  if (entry.topic !== undefined && entry.topic !== 'unknown') return entry.topic === 'same';
+  return entry.coverage >= KNOWLEDGE_ANSWER_COVERAGE && entry.distinctive !== false;
 }
 
 function overlap(a: string, b: string): number {
@@ -86,14 +82,13 @@ export function smartReply(
   const confident = prediction.confident;
   const intent = confident ? prediction.intent : 'unknown';
   // A template answers one intent: it needs that intent to be likely, not only its category.
-  const sureOfIntent = prediction.intents[0]!.probability >= TEMPLATE_THRESHOLD;
   const answers = INTENT_ANSWERS[prediction.intent];
   const grounded = knowledge.filter(answersFrom);
   const tone = input.tone ?? 'friendly';
   const score = escalationScore(input, prediction.intents, sentiment.score);
   const escalate = score >= ESCALATION_THRESHOLD;
   // Never another topic's answer: unsure of the intent (and no knowledge-base entry), ask or hand over instead.
-  const replyKind = grounded[0] ? 'knowledge_base' : sureOfIntent && answers ? 'template' : escalate ? 'handover' : 'clarify';
+  const replyKind = grounded[0] ? 'knowledge_base' : prediction.sure && answers ? 'template' : escalate ? 'handover' : 'clarify';
   const topics = [prediction.category, ...prediction.alternatives.map((a) => a.category)].map((c) => CATEGORY_TOPICS[c]?.[language]).filter(Boolean);
   const answer =
     replyKind === 'knowledge_base'

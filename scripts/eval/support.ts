@@ -18,7 +18,7 @@ const CATEGORY_TARGET = '≥ 92 %';
 function fitBaseline(rows: readonly LabelledUtterance[], paraphrases: readonly WrittenMessage[]): SupportClassifier {
   const glossed = paraphrases.map((p) => ({ text: p.language === 'fr' ? glossFrench(p.text) : p.text, intent: p.intent }));
   const examples = [...rows.map((r) => ({ text: r.utterance, intent: r.intent })), ...Array.from({ length: PARAPHRASE_WEIGHT }, () => glossed).flat()];
-  return new SupportClassifier(SoftmaxModel.naiveBayes(examples.map((e) => ({ features: words(e.text), label: e.intent }))));
+  return new SupportClassifier(SoftmaxModel.naiveBayes(examples.map((e) => ({ features: words(e.text), label: e.intent }))), { en: 1, fr: 1 });
 }
 
 interface Scored {

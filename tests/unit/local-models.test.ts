@@ -174,9 +174,9 @@ describe('knowing when it does not know', () => {
   it("the issue's examples of sure-but-wrong answers now answer right, or say they are not sure", () => {
     const categorise = (text: string, language: 'en' | 'fr' = 'en') => classifier.classify(text, language);
     expect(categorise('help me change something of an order')).toMatchObject({ intent: 'change_order', confident: true });
-    // Which invoice intent is unsure (the reply asks), the category is not.
-    expect(categorise('I need a copy of my bill')).toMatchObject({ category: 'invoices', confident: true });
-    expect(reply('I need a copy of my bill').reply_kind).toBe('clarify');
+    // Still the wrong intent (the word "problem" belongs to registration problems in the data), but no longer sure.
+    expect(categorise('I have a problem with cancelling my last order')).toMatchObject({ confident: false, sure: false });
+    expect(categorise('I need a copy of my bill')).toMatchObject({ intent: 'get_invoice', category: 'invoices', confident: true });
     expect(categorise('how do I unsubscribe from your emails')).toMatchObject({ intent: 'newsletter_subscription' });
     expect(categorise("Pouvez-vous m'envoyer la facture de ma dernière commande ?", 'fr')).toMatchObject({ intent: 'get_invoice' });
     const alternator = reply('can I return the alternator I bought last week? It does not fit my car.');

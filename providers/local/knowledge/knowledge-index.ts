@@ -4,18 +4,17 @@ import { Bm25Index, type IndexedEntry, type KnowledgeHit } from './bm25-index.js
 
 /**
  * Whether the built-in intent model reads an entry and a message as the same support intent: `same` when it is sure
- * of the message's intent and the entry's is that one; `other` when the entry's intent is known and is not the
- * message's likeliest; `unknown` otherwise (an entry about something the support taxonomy does not name, or the
- * right intent but the model unsure of the message).
+ * of the message's intent (`SupportPrediction.sure`) and the entry's is that one; `unsure` when the entry's intent is
+ * the message's likeliest but the model is not sure of it; `other` when the entry's intent is known and is not the
+ * message's likeliest; `unknown` when the entry is about nothing the support taxonomy names (product facts, house
+ * rules), which only its words can match.
  */
-export type Topic = 'same' | 'other' | 'unknown';
+export type Topic = 'same' | 'unsure' | 'other' | 'unknown';
 
 export interface KnowledgeMatch extends KnowledgeHit {
   topic: Topic;
 }
 
-/** A message's intent counts only this sure: the probability at which an intent's own template may answer. */
-export const SURE_INTENT = 0.8;
 /** Below this share of the message matched, an entry of no intent in common with it is too loose a match to offer. */
 const MIN_COVERAGE = 0.15;
 /** An entry's question is clean text: its intent counts from the probability a categorisation calls confident. */
@@ -53,13 +52,14 @@ export class KnowledgeIndex {
   }
 
   search(query: string, language: string, limit: number): KnowledgeMatch[] {
-    const [top] = this.classifier.classify(query, language).intents;
-    const sure = top && top.probability >= SURE_INTENT ? top.intent : undefined;
+    const message = this.classifier.classify(query, language);
+    const [top] = message.intents;
+    const sure = message.sure ? message.intent : undefined;
     const topic = (doc: number): Topic => {
       const intent = this.intentOf[doc];
       if (intent === undefined || !top) return 'unknown';
       if (intent !== top.intent) return 'other';
-      return intent === sure ? 'same' : 'unknown';
+      return intent === sure ? 'same' : 'unsure';
     };
     const matches: KnowledgeMatch[] = [];
     const taken = new Set<number>();
