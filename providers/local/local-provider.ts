@@ -80,7 +80,8 @@ export class LocalProvider implements Provider {
         const { text, labels, taxonomy } = input as TaskInput<'categorize'>;
         if (labels) return matchLabels(text, labels, this.classifier);
         if (taxonomy && taxonomy !== 'support') return this.tenantTaxonomy(ctx.tenantId, taxonomy, text);
-        const { intents: _, ...answer } = this.classifier.classify(text);
+        // The answer carries the category, its confidence and alternatives; the intents and `sure` serve replies.
+        const { intents: _intents, sure: _sure, ...answer } = this.classifier.classify(text);
         return answer;
       }
       case 'smart-response':

@@ -1,4 +1,5 @@
 import type { InteractionType } from '../../../repositories/types.js';
+import { forgetEvent, noteEvent, startLatest, type LatestInWindow } from './latest-in-window.js';
 import type { TaskInput, TaskResult } from '../../task-schemas.js';
 import { round4 } from '../round.js';
 import { EventWindow } from './event-window.js';
@@ -55,10 +56,9 @@ interface UserState {
 }
 
 /** What one user's events say about one item. */
-interface Affinity {
+interface Affinity extends LatestInWindow {
   /** Sum of the events' weights. */
   weight: number;
-  last: number;
   /** Events in the window that added to it. */
   events: number;
   user: UserState;
@@ -233,10 +233,10 @@ export class TenantModel {
       let affinity = user.items.get(item);
       if (affinity) {
         affinity.weight += weight;
-        affinity.last = Math.max(affinity.last, e.at);
+        noteEvent(affinity, e.at);
       } else {
         if (user.items.size >= this.options.maxItemsPerUser) this.dropLeastRecent(user);
-        affinity = { weight, last: e.at, events: 0, user, item };
+        affinity = { ...startLatest(e.at), weight, events: 0, user, item };
         user.items.set(item, affinity);
         this.pairs++;
       }
@@ -259,6 +259,7 @@ export class TenantModel {
     const { pair, item } = e;
     pair.weight -= e.weight;
     pair.events--;
+    forgetEvent(pair);
     // A pair dropped by the per-user bound is no longer in the user's map: undoing it there touches nothing.
     if (pair.events === 0 && pair.user.items.get(pair.item) === pair) {
       pair.user.items.delete(pair.item);
