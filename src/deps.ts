@@ -206,6 +206,7 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     l1MaxBytes: config.cache.l1MaxBytes,
     log: logger,
     onLookup: (level, hit) => metrics.cacheLookup(level, hit),
+    clock,
   });
   const taxonomies = new TaxonomyService({
     repo: repos.taxonomies,
@@ -217,7 +218,7 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
   const forgetInputs = () =>
     repos.taxonomies.forgetInputs(new Date(clock().getTime() - INPUT_RETENTION_MS)).catch((err: unknown) => logger.warn({ err }, 'forgetting old inputs failed'));
   const forgetter = setInterval(forgetInputs, INPUT_SWEEP_MS).unref();
-  const knowledge = new KnowledgeBase(repos.knowledge, logger, (tenantId) => cache.purge({ tenantId, task: 'smart-response' }));
+  const knowledge = new KnowledgeBase(repos.knowledge, logger, (tenantId) => cache.purge({ tenantId, task: 'smart-response' }), clock);
   const providers = buildProviders(config.providers, { http, recommender, taxonomies, secrets });
   const audit = new AuditLog(repos.audit, clock);
   const ledger = new LedgerWriter(repos.usage, logger, config.storage.ledgerSpoolDir ? new LedgerSpool(config.storage.ledgerSpoolDir) : undefined);

@@ -14,7 +14,8 @@ export class MemoryNonceStore implements NonceStore {
   }
 
   async remember(scope: string, nonce: string, ttlSeconds: number): Promise<boolean> {
-    const key = `${scope}:${nonce}`;
+    // The scope, encoded, holds no ':', so no scope and nonce pair can spell another's key.
+    const key = `${encodeURIComponent(scope)}:${nonce}`;
     const now = this.now();
     const expiry = this.expiries.get(key);
     if (expiry !== undefined && expiry > now) return false;

@@ -33,6 +33,7 @@ export class KnowledgeBase {
     private readonly log: FastifyBaseLogger,
     /** Makes cached smart replies built from the old entries unreachable. */
     private readonly onChanged: (tenantId: string) => Promise<void>,
+    private readonly clock: () => Date = () => new Date(),
   ) {}
 
   async add(tenantId: string, entries: readonly KnowledgeEntryInput[]): Promise<string[]> {
@@ -87,8 +88,9 @@ export class KnowledgeBase {
     const cached = this.indexes.get(tenantId);
     if (cached) {
       const state = await cached;
-      if (Date.now() - state.checkedAt < SIGNATURE_TTL_MS) return state;
-      state.checkedAt = Date.now();
+      const now = this.clock().getTime();
+      if (now - state.checkedAt < SIGNATURE_TTL_MS) return state;
+      state.checkedAt = now;
       if ((await this.repo.signature(tenantId)) === state.signature) return state;
       // Another instance changed the entries; the index is rebuilt below (only if this one is still the latest).
       if (this.indexes.get(tenantId) === cached) this.indexes.delete(tenantId);
@@ -100,6 +102,6 @@ export class KnowledgeBase {
     // Signature first: a change landing between the two reads makes the next check rebuild, never miss it.
     const signature = await this.repo.signature(tenantId);
     const entries = await this.repo.all(tenantId);
-    return { index: new KnowledgeIndex(entries, supportClassifier()), signature, checkedAt: Date.now() };
+    return { index: new KnowledgeIndex(entries, supportClassifier()), signature, checkedAt: this.clock().getTime() };
   }
 }

@@ -129,16 +129,16 @@ export class TaxonomyService {
     });
     const key = keyOf(tenantId, name);
     this.models.set(key, { version: version.version, model });
-    this.versions.set(key, { value: version, expires: Date.now() + VERSION_TTL_MS });
+    this.versions.set(key, { value: version, expires: this.deps.clock().getTime() + VERSION_TTL_MS });
     await this.deps.onRetrained(tenantId);
   }
 
   private async currentVersion(tenantId: string, name: string): Promise<TaxonomyVersion | undefined> {
     const key = keyOf(tenantId, name);
     const cached = this.versions.get(key);
-    if (cached && cached.expires > Date.now()) return cached.value;
+    if (cached && cached.expires > this.deps.clock().getTime()) return cached.value;
     const value = await this.deps.repo.current(tenantId, name);
-    this.versions.set(key, { value, expires: Date.now() + VERSION_TTL_MS });
+    this.versions.set(key, { value, expires: this.deps.clock().getTime() + VERSION_TTL_MS });
     return value;
   }
 

@@ -281,6 +281,66 @@ export function repositoryContract(database: () => TestDatabase): void {
       expect(second).toEqual([]);
     });
 
+    it('appends the audit chain with one head under concurrent writers, filters it and walks it in order', async () => {
+      const tenant = await repos.tenants.create({ name: 'Audited' });
+      const entry = (action: string, outcome: 'success' | 'failure' | 'denied', at: string) => ({
+        at: new Date(at), actor_key_id: 'key_admin', actor_role: 'owner', action, target_type: 'tenant', target_id: tenant.id,
+        tenant_id: tenant.id, request_id: null, ip: '203.0.113.9', outcome, status: 200, diff: { name: ['Old', 'New'] },
+      });
+      const chain = (seq: number, e: { action: string }, prev: string) => `${seq}:${e.action}:${prev}`;
+      const before = (await repos.audit.walk(0, 100_000)).length;
+      const written = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => repos.audit.append(entry(i % 3 === 0 ? 'tenant.updated' : 'key.created', i % 4 === 0 ? 'denied' : 'success', `2026-12-31T23:5${i % 10}:00Z`), chain)),
+      );
+      const seqs = written.map((r) => r.seq).sort((a, b) => a - b);
+      expect(new Set(seqs).size).toBe(12);
+      expect(seqs.at(-1)! - seqs[0]!).toBe(11);
+      const walked = await repos.audit.walk(seqs[0]! - 1, 12);
+      expect(walked.map((r) => r.seq)).toEqual(seqs);
+      for (let i = 1; i < walked.length; i++) expect(walked[i]!.prev_hash).toBe(walked[i - 1]!.hash);
+      for (const r of walked) expect(r.hash).toBe(chain(r.seq, r, r.prev_hash));
+      expect(walked[0]).toMatchObject({ tenant_id: tenant.id, diff: { name: ['Old', 'New'] }, ip: '203.0.113.9' });
+      expect((await repos.audit.walk(0, 100_000)).length).toBe(before + 12);
+
+      const denied = await repos.audit.list({ tenant_id: tenant.id, outcome: 'denied' }, { limit: 50 });
+      expect(denied.data).toHaveLength(3);
+      const updates = await repos.audit.list({ tenant_id: tenant.id, action: 'tenant.updated' }, { limit: 50 });
+      expect(updates.data.every((r) => r.action === 'tenant.updated')).toBe(true);
+      const window = await repos.audit.list({ tenant_id: tenant.id, from: new Date('2026-12-31T23:52:00Z'), to: new Date('2026-12-31T23:54:00Z') }, { limit: 50 });
+      expect(window.data.map((r) => r.at.toISOString()).every((t) => t >= '2026-12-31T23:52' && t < '2026-12-31T23:54')).toBe(true);
+      // Newest first, paged without loss or repeat.
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await repos.audit.list({ tenant_id: tenant.id }, { limit: 5, cursor });
+        seen.push(...page.data.map((r) => r.id));
+        cursor = page.next_cursor ?? undefined;
+      } while (cursor);
+      expect(seen).toHaveLength(12);
+      expect(new Set(seen).size).toBe(12);
+      expect([...seen].sort().reverse()).toEqual(seen);
+      expect((await repos.audit.list({ tenant_id: 'ten_nobody' }, { limit: 5 })).data).toEqual([]);
+    });
+
+    it('finalizes an invoice once per tenant and month: concurrent or later finalizations keep the first', async () => {
+      const tenant = await repos.tenants.create({ name: 'Billed' });
+      const invoice = (total: number) => ({
+        tenant_id: tenant.id, month: '2026-12', status: 'finalized' as const, currency: 'EUR', total_micros: total, finalized_at: new Date('2027-01-01T00:00:00Z'),
+        lines: [{ kind: 'platform_fee' as const, description: 'Platform fee', quantity: 1, amount_micros: total }],
+      });
+      expect(await repos.invoices.get(tenant.id, '2026-12')).toBeUndefined();
+      const results = await Promise.all([1, 2, 3, 4, 5].map((n) => repos.invoices.finalize(invoice(n * 1_000_000))));
+      const kept = results[0]!;
+      expect(results.every((r) => r.total_micros === kept.total_micros)).toBe(true);
+      expect(await repos.invoices.finalize(invoice(9_000_000))).toEqual(kept);
+      expect(await repos.invoices.get(tenant.id, '2026-12')).toEqual(kept);
+      expect(kept).toMatchObject({ status: 'finalized', currency: 'EUR', lines: [{ kind: 'platform_fee', quantity: 1, amount_micros: kept.total_micros }] });
+      // Another month and another tenant are their own invoices.
+      expect(await repos.invoices.get(tenant.id, '2027-01')).toBeUndefined();
+      const other = await repos.tenants.create({ name: 'Other' });
+      expect(await repos.invoices.get(other.id, '2026-12')).toBeUndefined();
+    });
+
     it('answers ping', async () => {
       await expect(repos.ping()).resolves.toBeUndefined();
     });
