@@ -72,14 +72,6 @@ const FALLS_THROUGH: ReadonlySet<ProviderFailure> = new Set([
 /** Failures worth trying again on the same provider (a timeout already spent its share of the deadline). */
 export const RETRYABLE_FAILURES: ReadonlySet<ProviderFailure> = new Set(['connection', 'upstream_5xx', 'rate_limited']);
 
-/** Retry-After as milliseconds: delta seconds or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
 /** Failures that say the provider is unhealthy, as circuit breakers count them (a bad request is our fault, not its). */
 export const BREAKER_FAILURES: ReadonlySet<ProviderFailure> = new Set(['timeout', 'connection', 'upstream_5xx', 'rate_limited']);
 

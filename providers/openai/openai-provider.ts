@@ -1,7 +1,6 @@
 import type { HttpClient } from '../http.js';
 import {
   ProviderError,
-  parseRetryAfter,
   type OpenAiProviderConfig,
   type Provider,
   type SecretSource,
@@ -82,9 +81,7 @@ export class OpenAiProvider implements Provider {
 
   private async complete(prompt: TaskPrompt, model: string, usage: TokenUsage, ctx: ProviderContext): Promise<string> {
     const body = `{"model":${JSON.stringify(model)},"messages":${JSON.stringify(prompt.messages)},"temperature":0,"max_tokens":${prompt.maxTokens},"response_format":${prompt.format.json}}`;
-    let status: number;
-    let text: string;
-    let retryAfter: string | string[] | undefined;
+    let answer: { status: number; text: string; retryAfterMs: number | undefined };
     // The provider's own time limit for one call, inside the request's deadline (ctx.signal). Not undici's
     // headersTimeout: its timers tick every half second, too coarse for a limit of a few hundred milliseconds.
     const call = new AbortController();
@@ -92,10 +89,9 @@ export class OpenAiProvider implements Provider {
     const onAbort = () => call.abort();
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const response = await this.http.dispatcher.request({
+      answer = await this.http.send({
         origin: this.origin,
         path: this.path,
-        method: 'POST',
         headers: {
           'content-type': 'application/json',
           accept: 'application/json',
@@ -105,19 +101,17 @@ export class OpenAiProvider implements Provider {
         },
         body,
         signal: call.signal,
+        maxBytes: MAX_RESPONSE_BYTES,
       });
-      status = response.statusCode;
-      retryAfter = response.headers['retry-after'];
-      text = await readLimited(response.body);
     } catch (err) {
       throw this.classify(err, ctx.signal, call.signal);
     } finally {
       clearTimeout(timer);
       ctx.signal.removeEventListener('abort', onAbort);
     }
+    const { status, text, retryAfterMs } = answer;
     if (status >= 400) {
       const failure = status === 429 ? 'rate_limited' : status >= 500 ? 'upstream_5xx' : 'bad_request';
-      const retryAfterMs = parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
       throw new ProviderError(this.name, failure, `${this.name} answered HTTP ${status}`, { status, retryAfterMs });
     }
     let completion: Completion;
@@ -144,20 +138,6 @@ export class OpenAiProvider implements Provider {
     }
     return new ProviderError(this.name, 'connection', `${this.name} could not be reached`, { cause: err });
   }
-}
-
-async function readLimited(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > MAX_RESPONSE_BYTES) {
-      body.destroy();
-      throw new Error(`response larger than ${MAX_RESPONSE_BYTES} bytes`);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function parseAnswer<T extends TaskName>(prompt: TaskPrompt<T>, content: string): ProviderOutput<T>['result'] {

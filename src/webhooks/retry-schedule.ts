@@ -32,11 +32,3 @@ export function decide(attempt: number, result: AttemptResult, now: Date, failin
   const delay = Math.max(scheduled, Math.min(result.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS));
   return { outcome: { state: 'retry', at: new Date(now.getTime() + Math.round(delay)) } };
 }
-
-/** `Retry-After` as seconds or an HTTP date; null when absent or unreadable. */
-export function parseRetryAfter(value: string | undefined, now: Date): number | null {
-  if (!value) return null;
-  if (/^\d{1,9}$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? null : Math.max(0, at - now.getTime());
-}

@@ -1,5 +1,4 @@
 import { HttpClient } from '../../providers/http.js';
-import { parseRetryAfter } from './retry-schedule.js';
 import { guardedLookup, literalAddressAllowed, type Resolver } from './webhook-destination.js';
 
 /** What the delivery log keeps of a receiver's answer. */
@@ -19,22 +18,6 @@ export interface WebhookSenderOptions {
   allowPrivate: boolean;
   resolve: Resolver;
   maxConnectionsPerOrigin: number;
-}
-
-/** The first bytes of a body as text; the rest is not read (the connection is dropped rather than drained). */
-async function snippet(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size >= SNIPPET_BYTES) {
-      body.destroy();
-      break;
-    }
-  }
-  if (size === 0) return null;
-  return Buffer.concat(chunks).subarray(0, SNIPPET_BYTES).toString('utf8');
 }
 
 /** A short, safe account of why no answer came: an error code, never a stack or an internal address. */
@@ -75,22 +58,23 @@ export class WebhookSender {
       return { status_code: null, error: 'the host is a forbidden address', latency_ms: 0, response_snippet: null, retryAfterMs: null };
     }
     try {
-      const response = await this.http.dispatcher.request({
+      // The first bytes of the answer are kept for the delivery log; the rest is not read (the connection is dropped).
+      const answer = await this.http.send({
         origin: target.origin,
         path: `${target.pathname}${target.search}`,
-        method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...headers },
         body,
         signal: AbortSignal.timeout(this.options.timeoutMs),
+        maxBytes: SNIPPET_BYTES,
+        overflow: 'truncate',
+        now: () => now().getTime(),
       });
-      const text = await snippet(response.body);
-      const retryAfter = response.headers['retry-after'];
       return {
-        status_code: response.statusCode,
+        status_code: answer.status,
         error: null,
         latency_ms: elapsed(),
-        response_snippet: text,
-        retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, now()),
+        response_snippet: answer.text === '' ? null : answer.text,
+        retryAfterMs: answer.retryAfterMs ?? null,
       };
     } catch (err) {
       return { status_code: null, error: describe(err, this.options.timeoutMs), latency_ms: elapsed(), response_snippet: null, retryAfterMs: null };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseRetryAfter } from '../../providers/provider.js';
+import { parseRetryAfter } from '../../providers/http.js';
 import { backoffMs } from '../../src/resilience/retry.js';
 import { FakeOpenAi } from '../helpers/fake-openai.js';
 import { NO_CACHE, createTenantWithKey, startTestApp, type TenantWithKey, type TestApp } from '../helpers/test-app.js';
