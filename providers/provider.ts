@@ -38,6 +38,10 @@ export interface ProviderOutput<T extends TaskName = TaskName> {
 export interface Provider {
   readonly name: string;
   readonly kind: string;
+  /** Runs in this process: no bulkhead or connection pool, priced per request, traced as internal work. */
+  readonly inProcess: boolean;
+  /** The GenAI operation its calls are traced as (`chat` for chat-completion vendors); the task's name when absent. */
+  readonly operation?: string;
   readonly tasks: ReadonlySet<TaskName>;
   /** The model a task would be sent to (for pricing estimates); absent for providers priced per request. */
   modelFor?(task: TaskName): string;

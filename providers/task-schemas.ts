@@ -2,10 +2,16 @@
  * What each task takes and returns, independent of HTTP: routes wrap these with `options` and `meta`,
  * providers take the inputs and must produce results that pass these schemas.
  */
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TOptional, type TSchema } from 'typebox';
 
 export const TASKS = ['sentiment', 'categorize', 'smart-response', 'recommendations'] as const;
 export type TaskName = (typeof TASKS)[number];
+
+/** One optional entry per task, built from TASKS; unknown task names are rejected. */
+export function perTask<S extends TSchema>(schema: S) {
+  const entries = Object.fromEntries(TASKS.map((task) => [task, Type.Optional(schema)])) as { [K in TaskName]: TOptional<S> };
+  return Type.Object(entries, { additionalProperties: false });
+}
 
 const closed = { additionalProperties: false } as const;
 const Text = Type.String({ minLength: 1, maxLength: 10_000 });

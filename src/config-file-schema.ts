@@ -1,40 +1,9 @@
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static } from 'typebox';
+import { ProviderFileEntry } from '../providers/kinds.js';
+import { perTask } from '../providers/task-schemas.js';
 
-/** One optional entry per task; unknown task names are rejected. */
-function perTask<S extends TSchema>(schema: S) {
-  return Type.Object(
-    {
-      sentiment: Type.Optional(schema),
-      categorize: Type.Optional(schema),
-      'smart-response': Type.Optional(schema),
-      recommendations: Type.Optional(schema),
-    },
-    { additionalProperties: false },
-  );
-}
 const ProviderName = Type.String({ pattern: '^[a-z][a-z0-9_-]{0,31}$' });
 const Micros = Type.Integer({ minimum: 0 });
-
-const OpenAiProvider = Type.Object(
-  {
-    type: Type.Literal('openai'),
-    base_url: Type.Optional(Type.String({ minLength: 1 })),
-    /** Name of the environment variable holding the API key (read by loadConfig, never stored in the file). */
-    api_key_env: Type.Optional(Type.String({ pattern: '^[A-Z_][A-Z0-9_]*$' })),
-    default_model: Type.Optional(Type.String({ minLength: 1 })),
-    models: Type.Optional(perTask(Type.String({ minLength: 1 }))),
-    timeout_ms: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000 })),
-    max_connections: Type.Optional(Type.Integer({ minimum: 1, maximum: 1024 })),
-    /** Calls in flight at once (default: max_connections) and how many more may queue (default: 4 × that). */
-    max_concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
-    max_queue: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
-    /** Share of those slots (and of the queue) one tenant may hold at once, so one tenant cannot exhaust them. */
-    tenant_share: Type.Optional(Type.Number({ minimum: 0.01, maximum: 1 })),
-    /** `path#field` of the API key in Vault KV v2 (under vault.kv_mount); needs VAULT_ADDR and VAULT_TOKEN. */
-    api_key_vault: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_./-]{1,200}#[A-Za-z0-9_.-]{1,100}$' })),
-  },
-  { additionalProperties: false },
-);
 
 const IpList = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 1000 });
 
@@ -46,8 +15,6 @@ const RateLimits = Type.Object(
   { additionalProperties: false },
 );
 
-const LocalProvider = Type.Object({ type: Type.Literal('local') }, { additionalProperties: false });
-
 const ModelPrice = Type.Object(
   { input_per_million_micros: Micros, output_per_million_micros: Micros },
   { additionalProperties: false },
@@ -56,7 +23,7 @@ const ModelPrice = Type.Object(
 /** The optional GATEWAY_CONFIG file (YAML or JSON). Every section is optional. */
 export const ConfigFileSchema = Type.Object(
   {
-    providers: Type.Optional(Type.Record(ProviderName, Type.Union([OpenAiProvider, LocalProvider]))),
+    providers: Type.Optional(Type.Record(ProviderName, ProviderFileEntry)),
     routing: Type.Optional(perTask(Type.Array(ProviderName, { minItems: 1, maxItems: 16 }))),
     tasks: Type.Optional(
       perTask(Type.Object({ timeout_ms: Type.Integer({ minimum: 100, maximum: 60_000 }) }, { additionalProperties: false })),

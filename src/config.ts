@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { kindPolicy, providerConfigs } from '../providers/kinds.js';
+import { DEFAULT_OPENAI_MODEL } from '../providers/openai/config.js';
 import { isValidRange } from '../middleware/ip-rules.js';
 import { Value } from 'typebox/value';
 import { parse as parseYaml } from 'yaml';
-import type { OpenAiProviderConfig, ProviderConfig } from '../providers/provider.js';
+import type { ProviderConfig } from '../providers/provider.js';
 import { TASKS, type TaskName } from '../providers/task-schemas.js';
 import { ConfigFileSchema, type ConfigFile } from './config-file-schema.js';
 import { parseKey } from './keys/api-key.js';
@@ -111,14 +113,11 @@ const DEFAULT_TASK_TIMEOUT_MS: Record<TaskName, number> = {
   'smart-response': 30_000,
   recommendations: 5_000,
 };
-const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
 /** Recommendations follow fresh events, so they are not cached unless configured. */
 const DEFAULT_CACHE_TTL_S: Record<TaskName, number> = { sentiment: 86_400, categorize: 86_400, 'smart-response': 3_600, recommendations: 0 };
 const DEFAULT_PRICES: Record<string, ModelPrice> = {
   [`openai/${DEFAULT_OPENAI_MODEL}`]: { inputPerMillionMicros: 150_000, outputPerMillionMicros: 600_000 },
 };
-/** Tasks an OpenAI-compatible chat model can answer without the gateway's own data. */
-const LLM_TASKS: ReadonlySet<TaskName> = new Set(['sentiment', 'categorize', 'smart-response']);
 
 function readFile(path: string, problems: string[]): unknown {
   let text: string;
@@ -214,50 +213,12 @@ function readEnv(env: Env, problems: string[]) {
       shutdownDrainMs: int(env, 'SHUTDOWN_DRAIN_MS', 0, 0, 600_000, problems),
       shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000, problems),
     },
-    openaiBaseUrl: url(env, 'OPENAI_BASE_URL', ['http:', 'https:'], problems),
   };
 }
 
-function openAiProvider(
-  name: string,
-  spec: Partial<Extract<NonNullable<ConfigFile['providers']>[string], { type: 'openai' }>>,
-  env: Env,
-  envBaseUrl: string | undefined,
-  problems: string[],
-): OpenAiProviderConfig {
-  const isDefault = name === 'openai';
-  const baseUrl = spec.base_url ?? (isDefault ? envBaseUrl : undefined) ?? 'https://api.openai.com/v1';
-  const keyVar = spec.api_key_env ?? (isDefault ? 'OPENAI_API_KEY' : undefined);
-  const apiKey = keyVar ? env[keyVar] : undefined;
-  const [path, field] = spec.api_key_vault?.split('#') ?? [];
-  const apiKeySecret = path && field ? { path, field } : undefined;
-  if (!apiKey && !apiKeySecret && baseUrl.startsWith('https://api.openai.com')) {
-    problems.push(`providers.${name}: no API key (set ${keyVar ?? 'api_key_env'})`);
-  }
-  return {
-    type: 'openai',
-    baseUrl,
-    // Self-hosted servers (Ollama, vLLM) accept any key; the SDK insists on one.
-    apiKey: apiKey ?? 'unused',
-    apiKeySecret,
-    defaultModel: spec.default_model ?? DEFAULT_OPENAI_MODEL,
-    models: spec.models ?? {},
-    timeoutMs: spec.timeout_ms ?? 10_000,
-    maxConnections: spec.max_connections ?? 64,
-    maxConcurrency: spec.max_concurrency ?? spec.max_connections ?? 64,
-    maxQueue: spec.max_queue ?? 4 * (spec.max_concurrency ?? spec.max_connections ?? 64),
-    tenantShare: spec.tenant_share ?? 0.5,
-  };
-}
-
-function buildProviders(file: ConfigFile, env: Env, envBaseUrl: string | undefined, problems: string[]) {
-  const providers: Record<string, ProviderConfig> = {};
-  if (envBaseUrl || env.OPENAI_API_KEY) providers.openai = openAiProvider('openai', {}, env, envBaseUrl, problems);
-  providers.local = { type: 'local' };
-  for (const [name, spec] of Object.entries(file.providers ?? {})) {
-    providers[name] = spec.type === 'openai' ? openAiProvider(name, spec, env, envBaseUrl, problems) : { type: 'local' };
-  }
-  return providers;
+function buildProviders(file: ConfigFile, env: Env, problems: string[]) {
+  const ctx = { env, problems, url: (variable: string) => url(env, variable, ['http:', 'https:'], problems) };
+  return providerConfigs(file.providers ?? {}, ctx);
 }
 
 function buildRouting(file: ConfigFile, providers: Record<string, ProviderConfig>, problems: string[]) {
@@ -267,7 +228,7 @@ function buildRouting(file: ConfigFile, providers: Record<string, ProviderConfig
     const chain =
       configured ??
       Object.entries(providers)
-        .filter(([, p]) => p.type === 'local' || LLM_TASKS.has(task))
+        .filter(([, p]) => kindPolicy(p).servesByDefault(task))
         .map(([name]) => name);
     for (const name of chain) if (!providers[name]) problems.push(`routing.${task}: unknown provider "${name}"`);
     routing[task] = chain;
@@ -276,7 +237,7 @@ function buildRouting(file: ConfigFile, providers: Record<string, ProviderConfig
 }
 
 function buildVault(file: ConfigFile, access: { addr: string; token: string } | undefined, providers: Record<string, ProviderConfig>, problems: string[]) {
-  const wantsVault = Object.values(providers).some((p) => p.type === 'openai' && p.apiKeySecret) || file.vault?.transit_key;
+  const wantsVault = Object.values(providers).some((p) => kindPolicy(p).secrets.length > 0) || file.vault?.transit_key;
   if (!access) {
     if (wantsVault) problems.push('vault: api_key_vault or vault.transit_key need VAULT_ADDR and VAULT_TOKEN');
     return undefined;
@@ -314,8 +275,8 @@ export function loadConfig(env: Env, file?: string | ConfigFile): Config {
   const problems: string[] = [];
   const source = file ?? env.GATEWAY_CONFIG;
   const content = checkFile(typeof source === 'string' ? readFile(source, problems) : source, problems);
-  const { openaiBaseUrl, vaultAccess, ...base } = readEnv(env, problems);
-  const providers = buildProviders(content, env, openaiBaseUrl, problems);
+  const { vaultAccess, ...base } = readEnv(env, problems);
+  const providers = buildProviders(content, env, problems);
   const vault = buildVault(content, vaultAccess, providers, problems);
   if (base.storage.databaseUrl && !base.security.masterKey && !vault?.transit) {
     problems.push('GATEWAY_MASTER_KEY: required with DATABASE_URL (every instance must decrypt the same secrets), unless vault.transit_key is set');

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { kindPolicy } from '../providers/kinds.js';
 import type { Redis } from 'ioredis';
 import { compileIpRules, type CompiledIpRules } from '../middleware/ip-rules.js';
 import { buildProviders } from '../providers/factory.js';
@@ -143,7 +144,7 @@ async function openHotState(config: Config, logger: FastifyBaseLogger): Promise<
 }
 
 function secretRefs(config: Config): SecretRef[] {
-  return Object.values(config.providers).flatMap((p) => (p.type === 'openai' && p.apiKeySecret ? [p.apiKeySecret] : []));
+  return Object.values(config.providers).flatMap((p) => kindPolicy(p).secrets);
 }
 
 function buildCipher(config: Config, vault: VaultClient | undefined): SecretCipher {
@@ -172,7 +173,7 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
   const secrets = vault && refs.length > 0 ? new VaultSecrets(vault, refs, config.vault!, logger) : undefined;
   await secrets?.start();
   const connectionsByOrigin = new Map(
-    Object.values(config.providers).flatMap((p) => (p.type === 'openai' ? [[new URL(p.baseUrl).origin, p.maxConnections] as const] : [])),
+    Object.values(config.providers).flatMap((p) => kindPolicy(p).origins.map((o) => [o.origin, o.maxConnections] as const)),
   );
   const http = new HttpClient({ maxConnectionsPerOrigin: 64, connectionsByOrigin, connectTimeoutMs: 5_000, ioTimeoutMs: 120_000 });
   // The dispatcher is made below (it needs the bus); stored events wake it.

@@ -1,4 +1,5 @@
 import { Compile } from 'typebox/compile';
+import { kindPolicy } from '../providers/kinds.js';
 import { ProviderError, RETRYABLE_FAILURES, type GroundingEntry, type Provider, type ProviderOutput } from '../providers/provider.js';
 import { completeAnswer } from '../providers/task-answers.js';
 import { TASK_SCHEMAS, TASKS, type TaskInput, type TaskName } from '../providers/task-schemas.js';
@@ -71,7 +72,8 @@ export class TaskDispatcher {
     private readonly observe: AttemptObserver = () => {},
   ) {
     for (const [name, p] of Object.entries(config.providers)) {
-      if (p.type === 'openai') this.bulkheads.set(name, new Bulkhead(name, p.maxConcurrency, p.maxQueue, p.tenantShare));
+      const bulkhead = kindPolicy(p).bulkhead;
+      if (bulkhead) this.bulkheads.set(name, new Bulkhead(name, bulkhead.maxConcurrency, bulkhead.maxQueue, bulkhead.tenantShare));
     }
   }
 
@@ -146,8 +148,8 @@ export class TaskDispatcher {
           const bulkhead = this.bulkheads.get(provider.name);
           const model = provider.modelFor?.(task) ?? provider.kind;
           const guarded = () => this.breakers.call(provider.name, model, tenant.id, call);
-          const output = await inAttemptSpan({ provider: provider.name, kind: provider.kind, task, model, attempt }, () =>
-            provider.kind === 'local' ? call() : bulkhead ? bulkhead.run(guarded, signal, tenant.id) : guarded(),
+          const output = await inAttemptSpan({ provider: provider.name, kind: provider.kind, operation: provider.operation ?? task, inProcess: provider.inProcess, task, model, attempt }, () =>
+            provider.inProcess ? call() : bulkhead ? bulkhead.run(guarded, signal, tenant.id) : guarded(),
           );
           if (!resultCheckers[task].Check(output.result)) {
             throw new ProviderError(provider.name, 'invalid_output', `${provider.name} returned a ${task} result outside the schema`);
@@ -156,7 +158,7 @@ export class TaskDispatcher {
           const ms = performance.now() - started;
           attempts.push({ provider: provider.name, outcome: 'ok', ms });
           this.observe(provider.name, task, 'ok', ms / 1000);
-          const priced = { provider: provider.name, kind: provider.kind, model: output.model, task, usage: output.usage };
+          const priced = { provider: provider.name, inProcess: provider.inProcess, model: output.model, task, usage: output.usage };
           const cost = costMicros(this.config.pricing, priced);
           return { ...output, provider: provider.name, cost_micros: cost, unit_price: unitPrice(this.config.pricing, priced), attempts };
         } catch (err) {

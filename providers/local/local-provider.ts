@@ -30,6 +30,7 @@ export const LOCAL_MODEL_VERSION = 'local-v2';
 /** In-process models: no network, no vendor. Honest baselines now; a later issue makes them strong. */
 export class LocalProvider implements Provider {
   readonly kind = 'local';
+  readonly inProcess = true;
   readonly tasks: ReadonlySet<TaskName> = new Set<TaskName>(['sentiment', 'categorize', 'smart-response', 'recommendations']);
   private readonly classifier: SupportClassifier = supportClassifier();
 

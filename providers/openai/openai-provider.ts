@@ -33,6 +33,8 @@ interface Completion {
  */
 export class OpenAiProvider implements Provider {
   readonly kind = 'openai';
+  readonly inProcess = false;
+  readonly operation = 'chat';
   readonly tasks: ReadonlySet<TaskName> = new Set<TaskName>(['sentiment', 'categorize', 'smart-response']);
   private readonly origin: string;
   private readonly path: string;

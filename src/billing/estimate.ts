@@ -26,7 +26,7 @@ export function estimateUsage(
     if (!provider) continue;
     const model = provider.modelFor?.(task) ?? provider.kind;
     const usage = { input_tokens: inputTokens, output_tokens: outputTokens };
-    cost = Math.max(cost, costMicros(config.pricing, { provider: name, kind: provider.kind, model, task, usage }));
+    cost = Math.max(cost, costMicros(config.pricing, { provider: name, inProcess: provider.inProcess, model, task, usage }));
   }
   return { tokens: inputTokens + outputTokens, costMicros: cost };
 }

@@ -6,7 +6,8 @@ import type { Config } from '../config.js';
 
 export interface PricedAnswer {
   provider: string;
-  kind: string;
+  /** In-process models are priced per request; vendors per million tokens. */
+  inProcess: boolean;
   model: string;
   task: TaskName;
   usage: TokenUsage;
@@ -14,7 +15,7 @@ export interface PricedAnswer {
 
 /** The prices that apply to an answer, in micros: per request for local models, per million tokens for vendors. */
 export function unitPrice(pricing: Config['pricing'], answer: Omit<PricedAnswer, 'usage'>): Record<string, number> {
-  if (answer.kind === 'local') return { per_request_micros: pricing.localPerRequestMicros[answer.task] };
+  if (answer.inProcess) return { per_request_micros: pricing.localPerRequestMicros[answer.task] };
   const price = pricing.models[`${answer.provider}/${answer.model}`];
   return {
     input_per_million_micros: price?.inputPerMillionMicros ?? 0,

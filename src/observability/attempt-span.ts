@@ -8,6 +8,9 @@ export interface AttemptInfo {
   provider: string;
   /** Its kind: `openai` for every OpenAI-compatible vendor, `local` for in-process models. */
   kind: string;
+  /** The GenAI operation (`chat`, or the task for in-process models). */
+  operation: string;
+  inProcess: boolean;
   task: string;
   model: string;
   attempt: number;
@@ -18,11 +21,11 @@ export interface AttemptInfo {
  * requested and answering model, token usage). Without a tracing SDK the API hands out non-recording spans.
  */
 export function inAttemptSpan<T extends ProviderOutput>(info: AttemptInfo, work: () => Promise<T>): Promise<T> {
-  const operation = info.kind === 'openai' ? 'chat' : info.task;
+  const { operation } = info;
   return tracer.startActiveSpan(
     `${operation} ${info.model}`,
     {
-      kind: info.kind === 'local' ? SpanKind.INTERNAL : SpanKind.CLIENT,
+      kind: info.inProcess ? SpanKind.INTERNAL : SpanKind.CLIENT,
       attributes: {
         'gen_ai.operation.name': operation,
         'gen_ai.provider.name': info.kind,
