@@ -1,4 +1,5 @@
-import { Type, type Static, type TSchema, type TUnion } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
+import { Value } from 'typebox/value';
 import type { HttpClient } from './http.js';
 import type { Recommender, TenantTaxonomies } from './local/local-provider.js';
 import { localKind } from './local/kind.js';
@@ -46,19 +47,34 @@ export interface Kind<C extends { type: string }, F extends TSchema> {
   build(name: string, config: C, deps: ProviderDeps): Provider;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry holds kinds of every config type
+type AnyKind = Kind<any, TSchema>;
+
 /** The registry of provider kinds: one line each. */
-const KIND_LIST = [openAiKind, localKind] as const;
+const KINDS = new Map<string, AnyKind>([openAiKind, localKind].map((k) => [k.type, k]));
 
-type AnyKind = Kind<ProviderConfig, TSchema>;
-const KINDS = new Map<string, AnyKind>(KIND_LIST.map((k) => [k.type, k as unknown as AnyKind]));
-const kindOf = (type: string): AnyKind => KINDS.get(type)!;
+/**
+ * Adds a kind from outside this repository (a plugin, a test's stand-in): call before the configuration is read. Its
+ * name must be new; the built-in kinds cannot be replaced.
+ */
+export function registerKind(kind: AnyKind): void {
+  if (KINDS.has(kind.type)) throw new Error(`provider kind "${kind.type}" is already registered`);
+  KINDS.set(kind.type, kind);
+}
 
-export const PROVIDER_KINDS = [...KINDS.keys()] as ProviderConfig['type'][];
+/** The kinds known now, in registration order. */
+export const providerKinds = (): string[] => [...KINDS.keys()];
 
-type SchemasOf<T extends readonly { fileSchema: TSchema }[]> = { -readonly [I in keyof T]: T[I]['fileSchema'] };
-type FileSchemas = SchemasOf<typeof KIND_LIST>;
-/** The config file's provider entry: any kind's. */
-export const ProviderFileEntry: TUnion<FileSchemas> = Type.Union(KIND_LIST.map((k) => k.fileSchema) as unknown as FileSchemas);
+const kindOf = (type: string): AnyKind => {
+  const kind = KINDS.get(type);
+  if (!kind) throw new Error(`unknown provider kind "${type}"`);
+  return kind;
+};
+
+/** The config file's provider entry before its kind reads it: a known `type`, the rest checked by that kind. */
+export const ProviderFileEntry = Type.Unsafe<{ type: string; [field: string]: unknown }>(
+  Type.Object({ type: Type.String({ minLength: 1, maxLength: 32 }) }, { additionalProperties: true }),
+);
 
 export function kindPolicy(config: ProviderConfig): KindPolicy {
   return kindOf(config.type).policy(config);
@@ -71,7 +87,18 @@ export function buildProvider(name: string, config: ProviderConfig, deps: Provid
 /** The providers configured: those the environment implies, then the file's (which may replace them by name). */
 export function providerConfigs(fileProviders: Record<string, { type: string }>, ctx: ConfigContext): Record<string, ProviderConfig> {
   const out: Record<string, ProviderConfig> = {};
-  for (const type of PROVIDER_KINDS) Object.assign(out, kindOf(type).fromEnvironment(ctx));
-  for (const [name, spec] of Object.entries(fileProviders)) out[name] = kindOf(spec.type).fromFile(name, spec, ctx);
+  for (const kind of KINDS.values()) Object.assign(out, kind.fromEnvironment(ctx));
+  for (const [name, spec] of Object.entries(fileProviders)) {
+    const kind = KINDS.get(spec.type);
+    if (!kind) {
+      ctx.problems.push(`config file.providers.${name}.type: must be one of ${providerKinds().join(', ')}`);
+      continue;
+    }
+    if (!Value.Check(kind.fileSchema, spec)) {
+      for (const e of Value.Errors(kind.fileSchema, spec)) ctx.problems.push(`config file.providers.${name}${e.instancePath.replaceAll('/', '.')}: ${e.message}`);
+      continue;
+    }
+    out[name] = kind.fromFile(name, spec, ctx);
+  }
   return out;
 }

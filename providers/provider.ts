@@ -117,25 +117,10 @@ export interface SecretSource {
   get(ref: SecretRef): string | undefined;
 }
 
-export interface OpenAiProviderConfig {
-  type: 'openai';
-  baseUrl: string;
-  /** From the environment; ignored when apiKeySecret is set. */
-  apiKey: string;
-  apiKeySecret?: SecretRef | undefined;
-  defaultModel: string;
-  models: Partial<Record<TaskName, string>>;
-  timeoutMs: number;
-  maxConnections: number;
-  /** Bulkhead: calls in flight at once, and how many more may wait for a slot. */
-  maxConcurrency: number;
-  maxQueue: number;
-  /** Share of the slots and of the queue one tenant may hold at once. */
-  tenantShare: number;
+/**
+ * A provider's configuration as the gateway holds it: opaque outside its kind's folder, which reads it from the
+ * config file and the environment and builds the provider from it (`providers/kinds.ts`).
+ */
+export interface ProviderConfig {
+  type: string;
 }
-
-export interface LocalProviderConfig {
-  type: 'local';
-}
-
-export type ProviderConfig = OpenAiProviderConfig | LocalProviderConfig;

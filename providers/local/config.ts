@@ -1,5 +1,8 @@
 import { Type } from 'typebox';
-import type { LocalProviderConfig } from '../provider.js';
+
+export interface LocalProviderConfig {
+  type: 'local';
+}
 
 /** A provider entry of `type: local` in the GATEWAY_CONFIG file: nothing to configure. */
 export const LocalFileSchema = Type.Object({ type: Type.Literal('local') }, { additionalProperties: false });

@@ -1,6 +1,6 @@
 import type { Kind } from '../kinds.js';
-import type { LocalProviderConfig } from '../provider.js';
 import { LocalFileSchema, localFromEnvironment, localFromFile } from './config.js';
+import type { LocalProviderConfig } from './config.js';
 import { LocalProvider } from './local-provider.js';
 
 /** In-process models: nothing to guard, pool or fetch; every task, by default. */

@@ -1,9 +1,28 @@
 import { Type, type Static } from 'typebox';
 import type { ConfigContext } from '../kinds.js';
-import type { OpenAiProviderConfig } from '../provider.js';
+import type { SecretRef } from '../provider.js';
+import type { TaskName } from '../task-schemas.js';
 import { perTask } from '../task-schemas.js';
 
 export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
+
+export interface OpenAiProviderConfig {
+  type: 'openai';
+  baseUrl: string;
+  /** From the environment; ignored when apiKeySecret is set. */
+  apiKey: string;
+  apiKeySecret?: SecretRef | undefined;
+  defaultModel: string;
+  models: Partial<Record<TaskName, string>>;
+  timeoutMs: number;
+  maxConnections: number;
+  /** Bulkhead: calls in flight at once, and how many more may wait for a slot. */
+  maxConcurrency: number;
+  maxQueue: number;
+  /** Share of the slots and of the queue one tenant may hold at once. */
+  tenantShare: number;
+}
+
 
 /** A provider entry of `type: openai` in the GATEWAY_CONFIG file. */
 export const OpenAiFileSchema = Type.Object(

@@ -1,7 +1,7 @@
 import type { Kind, KindPolicy } from '../kinds.js';
-import type { OpenAiProviderConfig } from '../provider.js';
 import type { TaskName } from '../task-schemas.js';
 import { OpenAiFileSchema, openAiFromEnvironment, openAiFromFile } from './config.js';
+import type { OpenAiProviderConfig } from './config.js';
 import { OpenAiProvider } from './openai-provider.js';
 
 /** Chat-completion models answer the text tasks; recommendations need the tenant's events, which only `local` has. */

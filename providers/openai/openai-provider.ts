@@ -1,7 +1,6 @@
 import type { HttpClient } from '../http.js';
 import {
   ProviderError,
-  type OpenAiProviderConfig,
   type Provider,
   type SecretSource,
   type ProviderContext,
@@ -9,6 +8,7 @@ import {
   type TokenUsage,
 } from '../provider.js';
 import type { TaskInput, TaskName } from '../task-schemas.js';
+import type { OpenAiProviderConfig } from './config.js';
 import { promptFor, type TaskPrompt } from './task-prompts.js';
 
 /** One more try when the model's answer is not JSON or breaks the task's schema; then the provider has failed. */
