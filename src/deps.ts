@@ -4,20 +4,9 @@ import type { Redis } from 'ioredis';
 import { compileIpRules, type CompiledIpRules } from '../middleware/ip-rules.js';
 import { buildProviders } from '../providers/factory.js';
 import { HttpClient } from '../providers/http.js';
-import type { Provider, SecretRef } from '../providers/provider.js';
-import { MemoryInvalidationBus } from '../repositories/memory/memory-invalidation-bus.js';
-import { FallbackRateLimitStore } from '../repositories/fallback-rate-limit-store.js';
-import { MemoryNonceStore } from '../repositories/memory/memory-nonce-store.js';
-import { MemoryQuotaStore } from '../repositories/memory/memory-quota-store.js';
-import { MemoryRateLimitStore } from '../repositories/memory/memory-rate-limit-store.js';
-import { closeRedis, connectQuietly, createRedis } from '../repositories/redis/redis-client.js';
-import { RedisInvalidationBus } from '../repositories/redis/redis-invalidation-bus.js';
-import { RedisNonceStore } from '../repositories/redis/redis-nonce-store.js';
-import { RedisQuotaStore } from '../repositories/redis/redis-quota-store.js';
-import { RedisSharedCache } from '../repositories/redis/redis-shared-cache.js';
-import { RedisRateLimitStore } from '../repositories/redis/redis-rate-limit-store.js';
+import type { Provider } from '../providers/provider.js';
 import { openSqlRepositories } from '../repositories/sql/sql-repositories.js';
-import type { InvalidationBus, NonceStore, OutboxEvent, QuotaStore, RateLimitStore, Repositories, SharedCache } from '../repositories/types.js';
+import type { NonceStore, OutboxEvent, RateLimitStore, Repositories } from '../repositories/types.js';
 import { BatchWriter } from './batch-writer.js';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import { WebhookEndpoints } from './webhooks/webhook-endpoints.js';
@@ -28,7 +17,9 @@ import { AuditLog } from './audit/audit-log.js';
 import { LedgerSpool } from './billing/ledger-spool.js';
 import { LedgerWriter } from './billing/ledger-writer.js';
 import { pricingVersion } from './billing/pricing.js';
-import { InvoiceService, finalizePreviousMonth } from './billing/invoices.js';
+import { InvoiceService } from './billing/invoices.js';
+import { BackgroundJobs } from './background-jobs.js';
+import { ensureBootstrapAdminKey } from './bootstrap-admin.js';
 import { QuotaService } from './billing/quota-service.js';
 import type { Config } from './config.js';
 import { TaskCache } from './cache/task-cache.js';
@@ -39,11 +30,10 @@ import { INPUT_RETENTION_MS, TaxonomyService } from './taxonomies/taxonomy-servi
 import { ProviderBreakers } from './resilience/provider-breakers.js';
 import { EventBus } from './events/event-bus.js';
 import { KeyService } from './keys/key-service.js';
-import { loadOrCreateMasterKey } from './secrets/master-key.js';
-import { AesGcmCipher, type SecretCipher } from './secrets/secret-cipher.js';
-import { VaultSecrets, createVaultClient, type VaultClient } from './secrets/vault-secrets.js';
-import { VaultTransitCipher } from './secrets/vault-transit-cipher.js';
+import { VaultSecrets, createVaultClient } from './secrets/vault-secrets.js';
 import { GatewayMetrics } from './observability/metrics.js';
+import { openHotState } from './hot-state.js';
+import { buildCipher, secretRefs } from './secrets/secret-wiring.js';
 
 export interface Deps {
   config: Config;
@@ -91,75 +81,6 @@ export interface DepsOverrides {
   /** Webhook host names → addresses (tests play DNS tricks with it). */
   resolve?: Resolver;
 }
-
-interface HotState {
-  redis: Redis | undefined;
-  nonces: NonceStore;
-  rateLimits: RateLimitStore;
-  quotas: QuotaStore;
-  shared: SharedCache | undefined;
-  bus: InvalidationBus;
-  close(): Promise<void>;
-}
-
-/** Redis when configured (shared across instances), in-process otherwise. */
-async function openHotState(config: Config, logger: FastifyBaseLogger): Promise<HotState> {
-  const url = config.storage.redisUrl;
-  if (!url) {
-    const nonces = new MemoryNonceStore();
-    return {
-      redis: undefined,
-      nonces,
-      rateLimits: new MemoryRateLimitStore(),
-      quotas: new MemoryQuotaStore(),
-      shared: undefined,
-      bus: new MemoryInvalidationBus(),
-      close: () => nonces.close(),
-    };
-  }
-  const onError = (err: unknown) => logger.warn({ err: { message: (err as Error).message } }, 'redis connection problem');
-  const redis = createRedis(url);
-  // The subscriber is off the request path: it may queue its SUBSCRIBE until Redis answers.
-  const subscriber = createRedis(url, { enableOfflineQueue: true, commandTimeout: undefined });
-  await Promise.all([connectQuietly(redis, onError), connectQuietly(subscriber, onError)]);
-  const bus = new RedisInvalidationBus(redis, subscriber, onError);
-  const rateLimits = new FallbackRateLimitStore(new RedisRateLimitStore(redis), config.rateLimits.fallbackInstances, (degraded) =>
-    degraded
-      ? logger.warn({ instances: config.rateLimits.fallbackInstances }, 'rate limits enforced locally: redis unavailable')
-      : logger.info('rate limits shared through redis again'),
-  );
-  return {
-    redis,
-    nonces: new RedisNonceStore(redis),
-    rateLimits,
-    // Hard quotas have no fallback: with Redis away they fail closed (503 QUOTA_STORE_UNAVAILABLE).
-    quotas: new RedisQuotaStore(redis),
-    shared: new RedisSharedCache(redis),
-    bus,
-    async close() {
-      await bus.close();
-      await closeRedis(redis);
-    },
-  };
-}
-
-function secretRefs(config: Config): SecretRef[] {
-  return Object.values(config.providers).flatMap((p) => kindPolicy(p).secrets);
-}
-
-function buildCipher(config: Config, vault: VaultClient | undefined): SecretCipher {
-  if (config.vault?.transit && vault) return new VaultTransitCipher(vault, config.vault.transit.mount, config.vault.transit.key);
-  const master = config.security.masterKey
-    ? Buffer.from(config.security.masterKey, 'base64')
-    : loadOrCreateMasterKey(config.storage.dataDir);
-  return new AesGcmCipher(master);
-}
-
-/** Last month's invoices are finalized by a pass shortly after boot and then hourly. */
-const FIRST_INVOICE_PASS_MS = 15_000;
-const INVOICE_PASS_MS = 3_600_000;
-const INPUT_SWEEP_MS = 3_600_000;
-const UPKEEP_MS = 3_600_000;
 
 /** Wires everything once: storage, hot state, secrets, providers, services. Nothing else constructs these. */
 export async function createDeps(config: Config, logger: FastifyBaseLogger, overrides: DepsOverrides = {}): Promise<Deps> {
@@ -216,9 +137,6 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     clock,
     onRetrained: (tenantId) => cache.purge({ tenantId, task: 'categorize' }),
   });
-  const forgetInputs = () =>
-    repos.taxonomies.forgetInputs(new Date(clock().getTime() - INPUT_RETENTION_MS)).catch((err: unknown) => logger.warn({ err }, 'forgetting old inputs failed'));
-  const forgetter = setInterval(forgetInputs, INPUT_SWEEP_MS).unref();
   const knowledge = new KnowledgeBase(repos.knowledge, logger, (tenantId) => cache.purge({ tenantId, task: 'smart-response' }), clock);
   const providers = buildProviders(config.providers, { http, recommender, taxonomies, secrets });
   const audit = new AuditLog(repos.audit, clock);
@@ -236,28 +154,10 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     clock,
     onBackgroundError: (err) => logger.warn({ err }, 'background key update failed'),
   });
-  const bootstrap = await keys.ensureBootstrapAdminKey(config.security.adminKey);
-  if (bootstrap) {
-    await audit.record({
-      actor_key_id: null,
-      actor_role: 'system',
-      action: 'key.created',
-      target_type: 'key',
-      target_id: bootstrap.record.id,
-      tenant_id: null,
-      request_id: null,
-      ip: null,
-      outcome: 'success',
-      status: null,
-      diff: { after: bootstrap.record },
-    });
-  }
+  const generatedAdminKey = await ensureBootstrapAdminKey(keys, audit, config.security.adminKey);
   const invoices = new InvoiceService(repos.invoices, repos.usage, config.plans, clock, events, (invoice) => {
     logger.info({ tenant: invoice.tenant_id, month: invoice.month, total_micros: invoice.total_micros }, 'invoice finalized');
   });
-  const finalize = () =>
-    finalizePreviousMonth(repos.tenants, invoices, clock()).catch((err: unknown) => logger.warn({ err }, 'invoice finalization pass failed'));
-  const finalizer = setInterval(finalize, INVOICE_PASS_MS).unref();
   const resolve = overrides.resolve ?? systemResolver;
   const box = new WebhookSecretBox(cipher);
   const hooks = config.webhooks;
@@ -290,15 +190,9 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
   // Embedded storage has one process, so one dispatcher: leases left by a killed run are void at once.
   if (repos.kind === 'pglite') await repos.webhookDeliveries.releaseLeases(clock());
   dispatcher.start();
-  // Hourly: old deliveries go, then the embedded store reclaims their space and refreshes its statistics.
-  const upkeep = () =>
-    repos.webhookDeliveries
-      .prune(new Date(clock().getTime() - hooks.retentionDays * 86_400_000))
-      .then(() => repos.maintain({ vacuum: true }))
-      .catch((err: unknown) => logger.warn({ err }, 'pruning old webhook deliveries failed'));
-  const pruner = setInterval(upkeep, UPKEEP_MS).unref();
   const webhookDispatcher = dispatcher;
-  const firstPass = setTimeout(finalize, FIRST_INVOICE_PASS_MS).unref();
+  const jobs = new BackgroundJobs({ repos, invoices, clock, log: logger, inputRetentionMs: INPUT_RETENTION_MS, webhookRetentionDays: hooks.retentionDays });
+  jobs.start();
   const quotas = new QuotaService(hot.quotas, repos.usage, clock, logger, events, (quota) => metrics.quotaRejection(quota));
   return {
     config,
@@ -329,13 +223,10 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     ipRules: compileIpRules(config.security.ipRules),
     redis: hot.redis,
     secrets,
-    generatedAdminKey: config.security.adminKey ? undefined : bootstrap?.secret,
+    generatedAdminKey,
     lifecycle: { draining: false },
     async close() {
-      clearInterval(finalizer);
-      clearTimeout(firstPass);
-      clearInterval(forgetter);
-      clearInterval(pruner);
+      jobs.stop();
       await taxonomies.idle();
       recommender.close();
       await ledger.close();
