@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AdminRole, ApiKeyRecord, ApiKeyRepository, KeyKind, NewApiKey, Page, PageRequest } from '../types.js';
-import { newId } from './ids.js';
-import { decodeCursor, toPage } from './paging.js';
+import { newId } from '../ids.js';
+import { decodeCursor, toPage } from '../paging.js';
 import type { ApiKeysTable, Database } from './schema.js';
 
 const date = (d: Date | string | null): Date | null => (d === null ? null : new Date(d));

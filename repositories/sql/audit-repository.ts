@@ -1,8 +1,8 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { GENESIS_HASH, type AuditEntry, type AuditFilter, type AuditRecord, type AuditRepository, type Page, type PageRequest } from '../types.js';
 import { atomically } from './atomically.js';
-import { newId } from './ids.js';
-import { decodeCursor, toPage } from './paging.js';
+import { newId } from '../ids.js';
+import { decodeCursor, toPage } from '../paging.js';
 import type { AuditLogTable, Database } from './schema.js';
 
 /** Any constant works; it only has to be the same on every instance. */

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { NewTenant, Page, PageRequest, Tenant, TenantPatch, TenantRepository } from '../types.js';
-import { newId } from './ids.js';
-import { decodeCursor, toPage } from './paging.js';
+import { newId } from '../ids.js';
+import { decodeCursor, toPage } from '../paging.js';
 import type { Database, TenantsTable } from './schema.js';
 
 function toTenant(row: Selectable<TenantsTable>): Tenant {

@@ -13,8 +13,8 @@ import type {
   WebhookDeliveryRepository,
 } from '../types.js';
 import { atomically } from './atomically.js';
-import { newId } from './ids.js';
-import { decodeCursor, toPage } from './paging.js';
+import { newId } from '../ids.js';
+import { decodeCursor, toPage } from '../paging.js';
 import type { Database, WebhookAttemptsTable, WebhookDeliveriesTable } from './schema.js';
 import { toSecrets } from './webhook-endpoint-repository.js';
 

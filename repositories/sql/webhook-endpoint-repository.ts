@@ -8,7 +8,7 @@ import type {
   WebhookEndpointRepository,
   WebhookSecret,
 } from '../types.js';
-import { decodeCursor, toPage } from './paging.js';
+import { decodeCursor, toPage } from '../paging.js';
 import type { Database, WebhookEndpointsTable } from './schema.js';
 
 const PUBLIC_COLUMNS = [

@@ -1,5 +1,5 @@
 import type { OutboxEvent, Repositories, TransactionRepositories } from '../../repositories/types.js';
-import { newId } from '../../repositories/sql/ids.js';
+import { newId } from '../../repositories/ids.js';
 import type { BatchWriter } from '../batch-writer.js';
 
 /** The contract's event types, and the one the gateway adds when it turns a failing endpoint off. */

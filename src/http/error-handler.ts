@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { InvalidCursorError } from '../../repositories/sql/paging.js';
+import { InvalidCursorError } from '../../repositories/paging.js';
 import { GatewayError, errorEnvelope, isGatewayError } from '../errors.js';
 
 const MAX_ISSUES = 10;

@@ -1,5 +1,5 @@
 import type { WebhookEndpoint, WebhookEndpointPatch, WebhookEndpointRepository } from '../../repositories/types.js';
-import { newId } from '../../repositories/sql/ids.js';
+import { newId } from '../../repositories/ids.js';
 import type { EventBus, EventType } from '../events/event-bus.js';
 import { TtlCache } from '../ttl-cache.js';
 import { activeSecrets, generateWebhookSecret, type WebhookSecretBox } from './webhook-secrets.js';

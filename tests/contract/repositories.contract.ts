@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidCursorError } from '../../repositories/sql/paging.js';
+import { InvalidCursorError } from '../../repositories/paging.js';
 import type { Interaction, Repositories } from '../../repositories/types.js';
 import type { TestDatabase } from '../helpers/databases.js';
 

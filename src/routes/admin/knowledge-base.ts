@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { decodeCursor, encodeCursor } from '../../../repositories/sql/paging.js';
+import { decodeCursor, encodeCursor } from '../../../repositories/paging.js';
 import type { Deps } from '../../deps.js';
 import { GatewayError } from '../../errors.js';
 import type { App } from '../../http/app-type.js';

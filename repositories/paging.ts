@@ -1,4 +1,4 @@
-import type { Page } from '../types.js';
+import type { Page } from './types.js';
 
 /** A cursor the client sent back that this gateway did not make. */
 export class InvalidCursorError extends Error {
