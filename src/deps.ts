@@ -127,7 +127,7 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     ttlMs: config.cache.ttlMs,
     l1MaxBytes: config.cache.l1MaxBytes,
     log: logger,
-    onLookup: (level, hit) => metrics.cacheLookup(level, hit),
+    observer: metrics,
     clock,
   });
   const taxonomies = new TaxonomyService({
@@ -176,7 +176,7 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
       clock,
       log: logger,
       refreshStatistics: () => repos.maintain(),
-      onAttempt: (outcome, ms) => metrics.webhookAttempt(outcome, ms / 1000),
+      observer: metrics,
     },
     {
       maxConcurrency: hooks.maxConcurrency,
@@ -193,16 +193,14 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
   const webhookDispatcher = dispatcher;
   const jobs = new BackgroundJobs({ repos, invoices, clock, log: logger, inputRetentionMs: INPUT_RETENTION_MS, webhookRetentionDays: hooks.retentionDays });
   jobs.start();
-  const quotas = new QuotaService(hot.quotas, repos.usage, clock, logger, events, (quota) => metrics.quotaRejection(quota));
+  const quotas = new QuotaService(hot.quotas, repos.usage, clock, logger, events, metrics);
   return {
     config,
     metrics,
     clock,
     repos,
     providers,
-    dispatcher: new TaskDispatcher(config, providers, breakers, knowledge, (provider, task, outcome, seconds) =>
-      metrics.providerAttempt(provider, task, outcome, seconds),
-    ),
+    dispatcher: new TaskDispatcher(config, providers, breakers, knowledge, metrics),
     breakers,
     keys,
     nonces: hot.nonces,

@@ -1,4 +1,5 @@
 import { Compile } from 'typebox/compile';
+import { NO_OBSERVER, type GatewayObserver } from './observability/observer.js';
 import { kindPolicy } from '../providers/kinds.js';
 import { ProviderError, RETRYABLE_FAILURES, type GroundingEntry, type Provider, type ProviderOutput } from '../providers/provider.js';
 import { completeAnswer } from '../providers/task-answers.js';
@@ -55,7 +56,6 @@ const resultCheckers = Object.fromEntries(TASKS.map((t) => [t, Compile(TASK_SCHE
 };
 
 /** Told of every provider attempt as it ends (metrics). */
-export type AttemptObserver = (provider: string, task: TaskName, outcome: string, seconds: number) => void;
 
 /**
  * Runs a task through the provider chain: the configured order (or the caller's, within what the tenant may use),
@@ -69,7 +69,7 @@ export class TaskDispatcher {
     private readonly providers: ReadonlyMap<string, Provider>,
     private readonly breakers: ProviderBreakers,
     private readonly grounding?: Grounding,
-    private readonly observe: AttemptObserver = () => {},
+    private readonly observer: GatewayObserver = NO_OBSERVER,
   ) {
     for (const [name, p] of Object.entries(config.providers)) {
       const bulkhead = kindPolicy(p).bulkhead;
@@ -157,7 +157,7 @@ export class TaskDispatcher {
           output.result = completeAnswer(task, output.result);
           const ms = performance.now() - started;
           attempts.push({ provider: provider.name, outcome: 'ok', ms });
-          this.observe(provider.name, task, 'ok', ms / 1000);
+          this.observer.providerAttempt(provider.name, task, 'ok', ms / 1000);
           const priced = { provider: provider.name, inProcess: provider.inProcess, model: output.model, task, usage: output.usage };
           const cost = costMicros(this.config.pricing, priced);
           return { ...output, provider: provider.name, cost_micros: cost, unit_price: unitPrice(this.config.pricing, priced), attempts };
@@ -166,7 +166,7 @@ export class TaskDispatcher {
           if (failure instanceof CircuitOpenError) openRetries.push(failure.retryAfterMs ?? 0);
           const ms = performance.now() - started;
           attempts.push({ provider: provider.name, outcome: failure.failure, ms });
-          this.observe(provider.name, task, failure.failure, ms / 1000);
+          this.observer.providerAttempt(provider.name, task, failure.failure, ms / 1000);
           if (signal.aborted) throw deadlineError(task, deadlineMs, attempts, deadline.clientGone);
           if (!failure.fallsThrough) {
             throw new GatewayError('PROVIDER_ERROR', `Provider "${provider.name}" rejected the request.`, {

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { NO_OBSERVER, type GatewayObserver } from '../observability/observer.js';
 import {
   StoreUnavailableError,
   type QuotaCounter,
@@ -95,7 +96,7 @@ export class QuotaService {
     private readonly clock: () => Date,
     private readonly log: FastifyBaseLogger,
     private readonly events: EventBus,
-    private readonly onRefused: (quota: string) => void = () => {},
+    private readonly observer: GatewayObserver = NO_OBSERVER,
   ) {}
 
   private static hasHardQuota(tenant: Tenant): boolean {
@@ -132,7 +133,7 @@ export class QuotaService {
     }
     if (outcome.status === 'exceeded') {
       const counter = counters.find((c) => c.key === outcome.key)!;
-      this.onRefused(counter.name);
+      this.observer.quotaRejection(counter.name);
       const resets = counterOf(counter.name, period).resets;
       await this.emitOnce(tenant.id, `event:exceeded:${counter.key}`, ttlUntil(resets, now), 'quota.exceeded', {
         quota: counter.name,

@@ -4,6 +4,7 @@ import { LRUCache } from 'lru-cache';
 import { canonicalJson } from '../canonical-json.js';
 import type { TaskName } from '../../providers/task-schemas.js';
 import type { InvalidationBus, SharedCache } from '../../repositories/types.js';
+import type { GatewayObserver } from '../observability/observer.js';
 import type { DispatchResult } from '../dispatch.js';
 
 export type CacheMode = 'use' | 'bypass' | 'refresh';
@@ -37,8 +38,8 @@ export interface TaskCacheOptions {
   ttlMs: Record<TaskName, number>;
   l1MaxBytes: number;
   log: FastifyBaseLogger;
-  /** Told of every lookup (metrics). */
-  onLookup?: (level: 'l1' | 'l2', hit: boolean) => void;
+  /** Told of every lookup. */
+  observer?: GatewayObserver;
   /** The gateway's clock: entry lifetimes, generation caching and the L2 back-off all read it. */
   clock?: () => Date;
 }
@@ -146,12 +147,12 @@ export class TaskCache {
   /** An answer found in L2 is copied into L1 for at most the task's TTL (L2 may hold it for less). */
   private async lookup(key: string, ttl: number): Promise<CachedAnswer | undefined> {
     const local = this.l1.get(key);
-    this.options.onLookup?.('l1', local !== undefined);
+    this.options.observer?.cacheLookup('l1', local !== undefined);
     if (local) return local.answer;
     const shared = this.l2();
     if (!shared) return undefined;
     const remote = await this.guard(() => shared.get(key));
-    this.options.onLookup?.('l2', Boolean(remote));
+    this.options.observer?.cacheLookup('l2', Boolean(remote));
     if (!remote) return undefined;
     const answer = deepFreeze(JSON.parse(remote) as CachedAnswer);
     this.l1.set(key, { answer, bytes: remote.length }, { ttl });

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { GatewayObserver } from './observer.js';
 
 /** Seconds: from a cached answer (sub-millisecond) to a slow vendor call. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -21,7 +22,7 @@ export interface MetricsOptions {
  * The gateway's Prometheus metrics, one registry per app (tests run several apps in a process). Labels are bounded by
  * configuration (routes, providers, tasks, error codes), never by requests or keys; tenants only when enabled.
  */
-export class GatewayMetrics {
+export class GatewayMetrics implements GatewayObserver {
   readonly registry = new Registry();
   private readonly tenantLabels: boolean;
   private readonly http: Histogram<'method' | 'route' | 'status_code' | 'tenant'>;

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { GatewayObserver } from '../observability/observer.js';
 import type { ClaimedDelivery, DeliveryAttempt, FinishedAttempt, WebhookDeliveryRepository } from '../../repositories/types.js';
 import type { EventBus } from '../events/event-bus.js';
 import { decide } from './retry-schedule.js';
@@ -36,7 +37,7 @@ export interface DispatcherDeps {
   /** After a large fan-out: the embedded store's planner statistics are refreshed (PostgreSQL does this itself). */
   refreshStatistics: () => Promise<void>;
   /** Told of every finished attempt (metrics). */
-  onAttempt?: (outcome: 'succeeded' | 'retry' | 'dead', latencyMs: number) => void;
+  observer?: GatewayObserver;
 }
 
 /**
@@ -173,7 +174,7 @@ export class WebhookDispatcher {
       latency_ms: result.latency_ms,
       response_snippet: result.response_snippet,
     };
-    this.deps.onAttempt?.(verdict.outcome.state, result.latency_ms);
+    this.deps.observer?.webhookAttempt(verdict.outcome.state, result.latency_ms / 1000);
     const reason = verdict.disable;
     if (!reason) {
       await this.record({ claim, attempt, outcome: verdict.outcome });
