@@ -8,10 +8,9 @@ import type { Provider } from '../providers/provider.js';
 import { openSqlRepositories } from '../repositories/sql/sql-repositories.js';
 import type { NonceStore, OutboxEvent, RateLimitStore, Repositories } from '../repositories/types.js';
 import { BatchWriter } from './batch-writer.js';
-import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
-import { WebhookEndpoints } from './webhooks/webhook-endpoints.js';
-import { WebhookSecretBox } from './webhooks/webhook-secrets.js';
-import { WebhookSender } from './webhooks/webhook-sender.js';
+import type { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
+import type { WebhookEndpoints } from './webhooks/webhook-endpoints.js';
+import { startWebhooks } from './webhooks/webhook-wiring.js';
 import { systemResolver, type Resolver } from './webhooks/webhook-destination.js';
 import { AuditLog } from './audit/audit-log.js';
 import { LedgerSpool } from './billing/ledger-spool.js';
@@ -158,40 +157,9 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
   const invoices = new InvoiceService(repos.invoices, repos.usage, config.plans, clock, events, (invoice) => {
     logger.info({ tenant: invoice.tenant_id, month: invoice.month, total_micros: invoice.total_micros }, 'invoice finalized');
   });
-  const resolve = overrides.resolve ?? systemResolver;
-  const box = new WebhookSecretBox(cipher);
-  const hooks = config.webhooks;
-  const sender = new WebhookSender({
-    timeoutMs: hooks.timeoutMs,
-    allowPrivate: hooks.allowPrivateNetworks,
-    resolve,
-    maxConnectionsPerOrigin: hooks.endpointConcurrency,
-  });
-  dispatcher = new WebhookDispatcher(
-    {
-      repo: repos.webhookDeliveries,
-      events,
-      sender,
-      box,
-      clock,
-      log: logger,
-      refreshStatistics: () => repos.maintain(),
-      observer: metrics,
-    },
-    {
-      maxConcurrency: hooks.maxConcurrency,
-      endpointConcurrency: hooks.endpointConcurrency,
-      tenantConcurrency: hooks.tenantConcurrency,
-      pollMs: hooks.pollMs,
-      leaseMs: 2 * hooks.timeoutMs + 10_000,
-      fanOutBatch: 500,
-    },
-  );
-  // Embedded storage has one process, so one dispatcher: leases left by a killed run are void at once.
-  if (repos.kind === 'pglite') await repos.webhookDeliveries.releaseLeases(clock());
-  dispatcher.start();
-  const webhookDispatcher = dispatcher;
-  const jobs = new BackgroundJobs({ repos, invoices, clock, log: logger, inputRetentionMs: INPUT_RETENTION_MS, webhookRetentionDays: hooks.retentionDays });
+  const webhooks = await startWebhooks({ config: config.webhooks, repos, events, cipher, clock, log: logger, observer: metrics, resolve: overrides.resolve ?? systemResolver });
+  dispatcher = webhooks.dispatcher;
+  const jobs = new BackgroundJobs({ repos, invoices, clock, log: logger, inputRetentionMs: INPUT_RETENTION_MS, webhookRetentionDays: config.webhooks.retentionDays });
   jobs.start();
   const quotas = new QuotaService(hot.quotas, repos.usage, clock, logger, events, metrics);
   return {
@@ -209,8 +177,8 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     ledger,
     events,
     outbox,
-    webhooks: new WebhookEndpoints({ repo: repos.webhookEndpoints, box, events, allowPrivate: hooks.allowPrivateNetworks, resolve, clock }),
-    webhookDispatcher,
+    webhooks: webhooks.endpoints,
+    webhookDispatcher: webhooks.dispatcher,
     cache,
     taxonomies,
     recommender,
@@ -229,10 +197,8 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
       recommender.close();
       await ledger.close();
       await quotas.close();
-      // Stop delivering first: what is still queued is stored and goes out after the restart.
-      await webhookDispatcher.close();
+      await webhooks.close();
       await outbox.close();
-      await sender.close();
       await secrets?.close();
       await Promise.allSettled([...providers.values()].map((p) => p.close?.()));
       await http.close();
