@@ -80,6 +80,11 @@ export function kindPolicy(config: ProviderConfig): KindPolicy {
   return kindOf(config.type).policy(config);
 }
 
+/** Connection pool size per origin the configured providers call. */
+export function connectionPools(configs: readonly ProviderConfig[]): Map<string, number> {
+  return new Map(configs.flatMap((c) => kindPolicy(c).origins.map((o) => [o.origin, o.maxConnections] as const)));
+}
+
 export function buildProvider(name: string, config: ProviderConfig, deps: ProviderDeps): Provider {
   return kindOf(config.type).build(name, config, deps);
 }

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { kindPolicy } from '../providers/kinds.js';
+import { connectionPools } from '../providers/kinds.js';
 import type { Redis } from 'ioredis';
 import { compileIpRules, type CompiledIpRules } from '../middleware/ip-rules.js';
 import { buildProviders } from '../providers/factory.js';
@@ -7,7 +7,8 @@ import { HttpClient } from '../providers/http.js';
 import type { Provider } from '../providers/provider.js';
 import { openSqlRepositories } from '../repositories/sql/sql-repositories.js';
 import type { NonceStore, OutboxEvent, RateLimitStore, Repositories } from '../repositories/types.js';
-import { BatchWriter } from './batch-writer.js';
+import type { BatchWriter } from './batch-writer.js';
+import { openEventPath } from './events/event-path.js';
 import type { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import type { WebhookEndpoints } from './webhooks/webhook-endpoints.js';
 import { startWebhooks } from './webhooks/webhook-wiring.js';
@@ -27,12 +28,12 @@ import { KnowledgeBase } from './knowledge/knowledge-base.js';
 import { RecommendationService } from './recommendations/recommendation-service.js';
 import { INPUT_RETENTION_MS, TaxonomyService } from './taxonomies/taxonomy-service.js';
 import { ProviderBreakers } from './resilience/provider-breakers.js';
-import { EventBus } from './events/event-bus.js';
+import type { EventBus } from './events/event-bus.js';
 import { KeyService } from './keys/key-service.js';
-import { VaultSecrets, createVaultClient } from './secrets/vault-secrets.js';
+import type { VaultSecrets } from './secrets/vault-secrets.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import { openHotState } from './hot-state.js';
-import { buildCipher, secretRefs } from './secrets/secret-wiring.js';
+import { buildCipher, openSecrets } from './secrets/secret-wiring.js';
 
 export interface Deps {
   config: Config;
@@ -88,32 +89,12 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     overrides.repos ??
     (await openSqlRepositories({ url: config.storage.databaseUrl, dataDir: config.storage.databaseUrl ? undefined : config.storage.dataDir }));
   const hot = await openHotState(config, logger);
-  const vault = config.vault ? createVaultClient(config.vault) : undefined;
-  const refs = secretRefs(config);
-  const secrets = vault && refs.length > 0 ? new VaultSecrets(vault, refs, config.vault!, logger) : undefined;
-  await secrets?.start();
-  const connectionsByOrigin = new Map(
-    Object.values(config.providers).flatMap((p) => kindPolicy(p).origins.map((o) => [o.origin, o.maxConnections] as const)),
-  );
+  const { vault, secrets } = await openSecrets(config, logger);
+  const connectionsByOrigin = connectionPools(Object.values(config.providers));
   const http = new HttpClient({ maxConnectionsPerOrigin: 64, connectionsByOrigin, connectTimeoutMs: 5_000, ioTimeoutMs: 120_000 });
   // The dispatcher is made below (it needs the bus); stored events wake it.
   let dispatcher: WebhookDispatcher | undefined = undefined;
-  const outbox = new BatchWriter<OutboxEvent>({
-    write: (rows) => repos.outbox.append(rows),
-    log: logger,
-    what: 'outbox events',
-    batchSize: 500,
-    flushIntervalMs: 200,
-    eager: true,
-    onWritten: () => dispatcher?.wake(),
-  });
-  const events = new EventBus({
-    clock,
-    onListenerError: (err, event) => logger.error({ err, type: event.type }, 'event listener failed'),
-    repos,
-    writer: outbox,
-    onStored: () => dispatcher?.wake(),
-  });
+  const { outbox, events } = openEventPath({ repos, clock, log: logger, onStored: () => dispatcher?.wake() });
   const recommender = new RecommendationService(repos.interactions, logger, config.recommendations, clock);
   // Scrapes read the breakers and writers made below; nothing is scraped before the app listens.
   const metrics = new GatewayMetrics(

@@ -1,0 +1,32 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { OutboxEvent, Repositories } from '../../repositories/types.js';
+import { BatchWriter } from '../batch-writer.js';
+import { EventBus } from './event-bus.js';
+
+/**
+ * The event path's first half: the bus services emit on (inside their transactions where they have one) and the
+ * batched outbox writer for the rest. `onStored` is told whenever events reach storage (the webhook dispatcher wakes).
+ */
+export function openEventPath(deps: { repos: Repositories; clock: () => Date; log: FastifyBaseLogger; onStored: () => void }): {
+  outbox: BatchWriter<OutboxEvent>;
+  events: EventBus;
+} {
+  const { repos, log, onStored } = deps;
+  const outbox = new BatchWriter<OutboxEvent>({
+    write: (rows) => repos.outbox.append(rows),
+    log,
+    what: 'outbox events',
+    batchSize: 500,
+    flushIntervalMs: 200,
+    eager: true,
+    onWritten: onStored,
+  });
+  const events = new EventBus({
+    clock: deps.clock,
+    onListenerError: (err, event) => log.error({ err, type: event.type }, 'event listener failed'),
+    repos,
+    writer: outbox,
+    onStored,
+  });
+  return { outbox, events };
+}
