@@ -217,7 +217,13 @@ function readEnv(env: Env, problems: string[]) {
 }
 
 function buildProviders(file: ConfigFile, env: Env, problems: string[]) {
-  const ctx = { env, problems, url: (variable: string) => url(env, variable, ['http:', 'https:'], problems) };
+  // Each variable is checked once, however many providers read it: a bad value is one problem, not one per reader.
+  const checked = new Map<string, string | undefined>();
+  const readUrl = (variable: string) => {
+    if (!checked.has(variable)) checked.set(variable, url(env, variable, ['http:', 'https:'], problems));
+    return checked.get(variable);
+  };
+  const ctx = { env, problems, url: readUrl };
   return providerConfigs(file.providers ?? {}, ctx);
 }
 

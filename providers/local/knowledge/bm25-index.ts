@@ -96,8 +96,8 @@ export class Bm25Index {
     return this.entries[doc]!;
   }
 
-  /** The best entries for a query in `language`: entries in that language or in none; only those in `among` if given. */
-  search(query: string, language: string, limit: number, among?: ReadonlySet<number>): KnowledgeHit[] {
+  /** The best entries for a query in `language`: entries in that language or in none. */
+  search(query: string, language: string, limit: number): KnowledgeHit[] {
     const wanted = stemmable(language);
     const queryTerms = [...new Set(terms(query, wanted))];
     if (queryTerms.length === 0 || this.entries.length === 0) return [];
@@ -110,7 +110,6 @@ export class Bm25Index {
       if (!posting) continue;
       for (let k = 0; k < posting.docs.length; k++) {
         const doc = posting.docs[k]!;
-        if (among && !among.has(doc)) continue;
         const entryLanguage = this.entries[doc]!.language;
         if (entryLanguage !== null && entryLanguage !== language) continue;
         const tf = posting.weights[k]!;

@@ -47,10 +47,6 @@ export class KnowledgeIndex {
     });
   }
 
-  get size(): number {
-    return this.words.size;
-  }
-
   search(query: string, language: string, limit: number): KnowledgeMatch[] {
     const message = this.classifier.classify(query, language);
     const [top] = message.intents;
@@ -68,17 +64,19 @@ export class KnowledgeIndex {
       taken.add(hit.doc);
       matches.push({ ...hit, topic: topic(hit.doc) });
     };
+    // One scoring of the query; every matching entry, best first.
+    const hits = this.words.search(query, language, Infinity);
     // Entries of the message's likeliest intent first, those sharing its words before those that do not.
     const sameDocs = top ? this.byIntent.get(top.intent) : undefined;
     if (sameDocs) {
-      for (const hit of this.words.search(query, language, limit, sameDocs)) add(hit);
+      for (const hit of hits) if (sameDocs.has(hit.doc)) add(hit);
       for (const doc of sameDocs) {
         if (matches.length >= limit) break;
         const entry = this.words.entry(doc);
         if (entry.language === null || entry.language === language) add({ entry, doc, score: 0, coverage: 0, distinctive: false });
       }
     }
-    for (const hit of this.words.search(query, language, limit)) if (hit.coverage >= MIN_COVERAGE) add(hit);
+    for (const hit of hits.slice(0, limit)) if (hit.coverage >= MIN_COVERAGE) add(hit);
     return matches;
   }
 }
