@@ -5,7 +5,7 @@ import type { Recommender, TenantTaxonomies } from './local/local-provider.js';
 import { localKind } from './local/kind.js';
 import { openAiKind } from './openai/kind.js';
 import type { Provider, ProviderConfig, SecretRef, SecretSource } from './provider.js';
-import type { TaskName } from './task-schemas.js';
+import type { TaskName } from '../src/tasks/index.js';
 
 /** What the gateway around a provider needs to know of its kind: nothing outside `providers/` checks a kind's name. */
 export interface KindPolicy {

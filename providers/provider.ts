@@ -1,4 +1,4 @@
-import type { TaskInput, TaskName, TaskResult } from './task-schemas.js';
+import type { TaskInput, TaskName, TaskResult } from '../src/tasks/index.js';
 
 export interface TokenUsage {
   input_tokens: number;

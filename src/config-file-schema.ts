@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { ProviderFileEntry } from '../providers/kinds.js';
-import { perTask } from '../providers/task-schemas.js';
+import { perTask } from './tasks/index.js';
 
 const ProviderName = Type.String({ pattern: '^[a-z][a-z0-9_-]{0,31}$' });
 const Micros = Type.Integer({ minimum: 0 });

@@ -5,7 +5,7 @@ import { isValidRange } from '../middleware/ip-rules.js';
 import { Value } from 'typebox/value';
 import { parse as parseYaml } from 'yaml';
 import type { ProviderConfig } from '../providers/provider.js';
-import { TASKS, type TaskName } from '../providers/task-schemas.js';
+import { TASKS, type TaskName } from './tasks/index.js';
 import { ConfigFileSchema, type ConfigFile } from './config-file-schema.js';
 import { parseKey } from './keys/api-key.js';
 import { DEFAULT_RECOMMENDER_OPTIONS } from '../providers/local/recommendations/tenant-model.js';

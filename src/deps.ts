@@ -24,6 +24,7 @@ import { QuotaService } from './billing/quota-service.js';
 import type { Config } from './config.js';
 import { TaskCache } from './cache/task-cache.js';
 import { TaskDispatcher } from './dispatch.js';
+import { TaskPipeline } from './pipeline/task-pipeline.js';
 import { KnowledgeBase } from './knowledge/knowledge-base.js';
 import { RecommendationService } from './recommendations/recommendation-service.js';
 import { INPUT_RETENTION_MS, TaxonomyService } from './taxonomies/taxonomy-service.js';
@@ -42,6 +43,8 @@ export interface Deps {
   repos: Repositories;
   providers: ReadonlyMap<string, Provider>;
   dispatcher: TaskDispatcher;
+  /** Every task request's path: admission, cache, provider chain, metering and events. */
+  pipeline: TaskPipeline;
   breakers: ProviderBreakers;
   keys: KeyService;
   nonces: NonceStore;
@@ -143,13 +146,17 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
   const jobs = new BackgroundJobs({ repos, invoices, clock, log: logger, inputRetentionMs: INPUT_RETENTION_MS, webhookRetentionDays: config.webhooks.retentionDays });
   jobs.start();
   const quotas = new QuotaService(hot.quotas, repos.usage, clock, logger, events, metrics);
+  const taskDispatcher = new TaskDispatcher(config, providers, breakers, knowledge, metrics);
+  const priceTable = pricingVersion(config.pricing);
+  const pipeline = new TaskPipeline({ config, providers, dispatcher: taskDispatcher, cache, quotas, ledger, observer: metrics, webhooks: webhooks.endpoints, services: { taxonomies }, pricingVersion: priceTable, clock });
   return {
     config,
     metrics,
     clock,
     repos,
     providers,
-    dispatcher: new TaskDispatcher(config, providers, breakers, knowledge, metrics),
+    dispatcher: taskDispatcher,
+    pipeline,
     breakers,
     keys,
     nonces: hot.nonces,
@@ -166,7 +173,7 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     knowledge,
     quotas,
     invoices,
-    pricingVersion: pricingVersion(config.pricing),
+    pricingVersion: priceTable,
     ipRules: compileIpRules(config.security.ipRules),
     redis: hot.redis,
     secrets,

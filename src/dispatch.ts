@@ -2,21 +2,16 @@ import { Compile } from 'typebox/compile';
 import { NO_OBSERVER, type GatewayObserver } from './observability/observer.js';
 import { kindPolicy } from '../providers/kinds.js';
 import { ProviderError, RETRYABLE_FAILURES, type GroundingEntry, type Provider, type ProviderOutput } from '../providers/provider.js';
-import { completeAnswer } from '../providers/task-answers.js';
-import { TASK_SCHEMAS, TASKS, type TaskInput, type TaskName } from '../providers/task-schemas.js';
+import { TASKS, taskDescriptor, type TaskInput, type TaskName } from './tasks/index.js';
 import type { Tenant } from '../repositories/types.js';
 import { costMicros, unitPrice } from './billing/pricing.js';
 import type { Config } from './config.js';
+import type { TaskOptions } from './tasks/task-envelope.js';
 import { GatewayError } from './errors.js';
 import { CircuitOpenError, type ProviderBreakers } from './resilience/provider-breakers.js';
 import { Bulkhead } from './resilience/bulkhead.js';
 import { inAttemptSpan } from './observability/attempt-span.js';
 import { backoffMs, sleep } from './resilience/retry.js';
-
-export interface TaskOptions {
-  providers?: string[] | undefined;
-  timeout_ms?: number | undefined;
-}
 
 export interface Attempt {
   provider: string;
@@ -37,6 +32,8 @@ export interface DispatchRequest<T extends TaskName> {
   tenant: Tenant;
   requestId: string;
   options: TaskOptions;
+  /** The providers to walk, in order: computed once by the caller, which keyed its cache on the same chain. */
+  chain: Provider[];
   /** Calls `gone` if the client goes away before the answer; returns what stops watching. */
   watchClient: ClientWatch;
 }
@@ -48,14 +45,12 @@ export const NO_CLIENT: ClientWatch = () => () => {};
 
 /** Finds what the tenant's knowledge base says about a customer's message. */
 export interface Grounding {
-  ground(tenantId: string, input: TaskInput<'smart-response'>): Promise<GroundingEntry[]>;
+  ground(tenantId: string, input: TaskInput): Promise<GroundingEntry[]>;
 }
 
-const resultCheckers = Object.fromEntries(TASKS.map((t) => [t, Compile(TASK_SCHEMAS[t].result)])) as {
+const resultCheckers = Object.fromEntries(TASKS.map((t) => [t, Compile(taskDescriptor(t).result)])) as {
   [T in TaskName]: ReturnType<typeof Compile>;
 };
-
-/** Told of every provider attempt as it ends (metrics). */
 
 /**
  * Runs a task through the provider chain: the configured order (or the caller's, within what the tenant may use),
@@ -104,7 +99,6 @@ export class TaskDispatcher {
   }
 
   async run<T extends TaskName>(request: DispatchRequest<T>): Promise<DispatchResult<T>> {
-    const chain = this.chainFor(request.task, request.tenant, request.options.providers);
     const deadlineMs = request.options.timeout_ms ?? this.config.tasks[request.task].timeoutMs;
     // One controller and one timer per request: AbortSignal.any and AbortSignal.timeout track their signals with
     // weak references and finalizers, which cost more than the rest of the dispatch.
@@ -116,7 +110,7 @@ export class TaskDispatcher {
       controller.abort(new DOMException('The client closed the request', 'AbortError'));
     });
     try {
-      return await this.walk(request, chain, controller.signal, deadline);
+      return await this.walk(request, controller.signal, deadline);
     } finally {
       clearTimeout(timer);
       unwatch();
@@ -125,14 +119,14 @@ export class TaskDispatcher {
 
   private async walk<T extends TaskName>(
     request: DispatchRequest<T>,
-    chain: Provider[],
     signal: AbortSignal,
     deadline: { ms: number; clientGone: boolean },
   ): Promise<DispatchResult<T>> {
-    const { task, tenant } = request;
+    const { task, tenant, chain } = request;
+    const descriptor = taskDescriptor(task);
     const deadlineMs = deadline.ms;
     // Retrieved once, before the chain: every provider answers from the same entries.
-    const knowledge = task === 'smart-response' && this.grounding ? await this.grounding.ground(tenant.id, request.input as TaskInput<'smart-response'>) : undefined;
+    const knowledge = descriptor.grounded && this.grounding ? await this.grounding.ground(tenant.id, request.input) : undefined;
     const attempts: Attempt[] = [];
     const openRetries: number[] = [];
     // A deadline shorter than the task's configured one is the caller's choice: running out of it is not the vendor's fault.
@@ -154,7 +148,7 @@ export class TaskDispatcher {
           if (!resultCheckers[task].Check(output.result)) {
             throw new ProviderError(provider.name, 'invalid_output', `${provider.name} returned a ${task} result outside the schema`);
           }
-          output.result = completeAnswer(task, output.result);
+          if (descriptor.complete) output.result = descriptor.complete(output.result) as typeof output.result;
           const ms = performance.now() - started;
           attempts.push({ provider: provider.name, outcome: 'ok', ms });
           this.observer.providerAttempt(provider.name, task, 'ok', ms / 1000);
@@ -199,7 +193,9 @@ export class TaskDispatcher {
         details: { attempts: publicAttempts(attempts), retry_after_ms: retryAfterMs },
       });
     }
-    if (attempts.length > 0 && attempts.every((a) => a.outcome === 'unsupported')) throw declined(request);
+    if (attempts.length > 0 && attempts.every((a) => a.outcome === 'unsupported')) {
+      throw descriptor.declined?.(request.input) ?? new GatewayError('UNSUPPORTED_OPTION', `No provider handles this ${task} request.`, { details: { task } });
+    }
     throw new GatewayError('NO_PROVIDER_AVAILABLE', `No provider could answer ${task}.`, {
       details: { attempts: publicAttempts(attempts) },
     });
@@ -216,15 +212,6 @@ function asProviderError(provider: string, err: unknown): ProviderError {
 function asCallerDeadline(err: unknown, signal: AbortSignal): unknown {
   if (!(err instanceof ProviderError) || err.failure !== 'timeout' || !signal.aborted) return err;
   return new ProviderError(err.provider, 'deadline', `${err.provider} call cut short by the caller's deadline`, { cause: err });
-}
-
-/** Every provider declined the input itself: the caller's mistake (a taxonomy it does not have), not an outage. */
-function declined<T extends TaskName>(request: DispatchRequest<T>): GatewayError {
-  const taxonomy = request.task === 'categorize' ? (request.input as TaskInput<'categorize'>).taxonomy : undefined;
-  if (taxonomy && taxonomy !== 'support') {
-    return new GatewayError('NOT_FOUND', `This tenant has no trained taxonomy "${taxonomy}".`, { details: { taxonomy } });
-  }
-  return new GatewayError('UNSUPPORTED_OPTION', `No provider handles this ${request.task} request.`, { details: { task: request.task } });
 }
 
 function publicAttempts(attempts: Attempt[]) {

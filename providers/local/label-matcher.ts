@@ -1,4 +1,4 @@
-import type { TaskResult } from '../task-schemas.js';
+import type { TaskResult } from '../../src/tasks/index.js';
 import type { SupportClassifier } from './support-classifier.js';
 import { words } from './text.js';
 import { round4 } from './round.js';

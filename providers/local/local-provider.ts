@@ -1,5 +1,5 @@
 import { ProviderError, type Provider, type ProviderContext, type ProviderOutput } from '../provider.js';
-import type { TaskInput, TaskName, TaskResult } from '../task-schemas.js';
+import type { TaskInput, TaskName, TaskResult } from '../../src/tasks/index.js';
 import { matchLabels } from './label-matcher.js';
 import { artefactsFingerprint } from './model-files.js';
 import { SENTIMENT_LANGUAGES, scoreSentiment } from './sentiment/sentiment-model.js';
@@ -31,7 +31,6 @@ export const LOCAL_MODEL_VERSION = 'local-v2';
 export class LocalProvider implements Provider {
   readonly kind = 'local';
   readonly inProcess = true;
-  readonly tasks: ReadonlySet<TaskName> = new Set<TaskName>(['sentiment', 'categorize', 'smart-response', 'recommendations']);
   private readonly classifier: SupportClassifier = supportClassifier();
 
   constructor(
@@ -68,27 +67,29 @@ export class LocalProvider implements Provider {
     };
   }
 
-  private async answer(task: TaskName, input: TaskInput, ctx: ProviderContext): Promise<ProviderOutput['result']> {
-    switch (task) {
-      case 'sentiment': {
-        const { text, language } = input as TaskInput<'sentiment'>;
-        if (language && language !== 'auto' && !SENTIMENT_LANGUAGES.has(language)) {
-          throw new ProviderError(this.name, 'unsupported', `local sentiment does not handle language "${language}"`);
-        }
-        return scoreSentiment(text, language);
+  /** One answerer per task, each over its own model; the keys are the tasks this provider serves. */
+  private readonly answerers: { [T in TaskName]: (input: TaskInput<T>, ctx: ProviderContext) => TaskResult<T> | Promise<TaskResult<T>> } = {
+    sentiment: ({ text, language }) => {
+      if (language && language !== 'auto' && !SENTIMENT_LANGUAGES.has(language)) {
+        throw new ProviderError(this.name, 'unsupported', `local sentiment does not handle language "${language}"`);
       }
-      case 'categorize': {
-        const { text, labels, taxonomy } = input as TaskInput<'categorize'>;
-        if (labels) return matchLabels(text, labels, this.classifier);
-        if (taxonomy && taxonomy !== 'support') return this.tenantTaxonomy(ctx.tenantId, taxonomy, text);
-        // The answer carries the category, its confidence and alternatives; the intents and `sure` serve replies.
-        const { intents: _intents, sure: _sure, ...answer } = this.classifier.classify(text);
-        return answer;
-      }
-      case 'smart-response':
-        return smartReply(input as TaskInput<'smart-response'>, this.classifier, ctx.knowledge);
-      case 'recommendations':
-        return this.deps.recommender.recommend(ctx.tenantId, input as TaskInput<'recommendations'>);
-    }
+      return scoreSentiment(text, language);
+    },
+    categorize: ({ text, labels, taxonomy }, ctx) => {
+      if (labels) return matchLabels(text, labels, this.classifier);
+      if (taxonomy && taxonomy !== 'support') return this.tenantTaxonomy(ctx.tenantId, taxonomy, text);
+      // The answer carries the category, its confidence and alternatives; the intents and `sure` serve replies.
+      const { intents: _intents, sure: _sure, ...answer } = this.classifier.classify(text);
+      return answer;
+    },
+    'smart-response': (input, ctx) => smartReply(input, this.classifier, ctx.knowledge),
+    recommendations: (input, ctx) => this.deps.recommender.recommend(ctx.tenantId, input),
+  };
+
+  readonly tasks: ReadonlySet<TaskName> = new Set(Object.keys(this.answerers) as TaskName[]);
+
+  private answer<T extends TaskName>(task: T, input: TaskInput<T>, ctx: ProviderContext): Promise<TaskResult<T>> {
+    const answerer = this.answerers[task] as (input: TaskInput<T>, ctx: ProviderContext) => TaskResult<T> | Promise<TaskResult<T>>;
+    return Promise.resolve(answerer(input, ctx));
   }
 }

@@ -1,5 +1,5 @@
 import type { GroundingEntry } from '../provider.js';
-import { CONFIDENT_THRESHOLD, type TaskInput, type TaskResult, type Tone } from '../task-schemas.js';
+import { CONFIDENT_THRESHOLD, type TaskInput, type TaskResult, type Tone } from '../../src/tasks/index.js';
 import { resolveLanguage } from './language.js';
 import { CATEGORY_TOPICS, CLARIFY, FALLBACK_ANSWER, HANDOVER, INTENT_ANSWERS, TONES } from './reply-templates.js';
 import { scoreSentiment } from './sentiment/sentiment-model.js';

@@ -1,5 +1,5 @@
 import { SUPPORT_INTENT_CATEGORY } from '../support-taxonomy.js';
-import { CONFIDENT_THRESHOLD } from '../task-schemas.js';
+import { CONFIDENT_THRESHOLD } from '../../src/tasks/index.js';
 import { glossFrench } from './french-glossary.js';
 import { detectLanguage } from './language.js';
 import { readModel } from './model-files.js';

@@ -1,8 +1,8 @@
 import { Type, type Static } from 'typebox';
 import type { ConfigContext } from '../kinds.js';
 import type { SecretRef } from '../provider.js';
-import type { TaskName } from '../task-schemas.js';
-import { perTask } from '../task-schemas.js';
+import type { TaskName } from '../../src/tasks/index.js';
+import { perTask } from '../../src/tasks/index.js';
 
 export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
 

@@ -7,9 +7,9 @@ import {
   type ProviderOutput,
   type TokenUsage,
 } from '../provider.js';
-import type { TaskInput, TaskName } from '../task-schemas.js';
+import type { TaskInput, TaskName } from '../../src/tasks/index.js';
 import type { OpenAiProviderConfig } from './config.js';
-import { promptFor, type TaskPrompt } from './task-prompts.js';
+import { PROMPTED_TASKS, promptFor, type TaskPrompt } from './task-prompts.js';
 
 /** One more try when the model's answer is not JSON or breaks the task's schema; then the provider has failed. */
 const OUTPUT_ATTEMPTS = 2;
@@ -35,7 +35,7 @@ export class OpenAiProvider implements Provider {
   readonly kind = 'openai';
   readonly inProcess = false;
   readonly operation = 'chat';
-  readonly tasks: ReadonlySet<TaskName> = new Set<TaskName>(['sentiment', 'categorize', 'smart-response']);
+  readonly tasks = PROMPTED_TASKS;
   private readonly origin: string;
   private readonly path: string;
 

@@ -3,7 +3,7 @@ import { Compile } from 'typebox/compile';
 import { Value } from 'typebox/value';
 import { SUPPORT_INTENT_CATEGORY, SUPPORT_TAXONOMY } from '../support-taxonomy.js';
 import type { GroundingEntry } from '../provider.js';
-import { SentimentLabel, type TaskInput, type TaskName, type TaskResult } from '../task-schemas.js';
+import { SentimentLabel, type TaskInput, type TaskName, type TaskResult } from '../../src/tasks/index.js';
 
 export interface ChatMessage {
   role: 'system' | 'user';
@@ -173,20 +173,26 @@ function smartResponsePrompt(input: TaskInput<'smart-response'>, knowledge: read
   };
 }
 
-/** The prompt for a task, or undefined when the model cannot answer that input (e.g. a tenant taxonomy it has not seen). */
+type PromptBuilder<T extends TaskName> = (input: TaskInput<T>, knowledge: readonly GroundingEntry[]) => TaskPrompt<T> | undefined;
+
+/**
+ * One prompt builder per task a chat model answers; recommendations need the tenant's events, which only `local` has.
+ * A builder answers undefined for an input the model cannot answer (e.g. a tenant taxonomy it has not seen).
+ */
+const PROMPTS: { [T in TaskName]?: PromptBuilder<T> } = {
+  sentiment: (input) => sentimentPrompt(input),
+  categorize: ({ text, labels, taxonomy }) => {
+    if (labels) return labelsPrompt(text, labels);
+    if (taxonomy && taxonomy !== 'support') return undefined;
+    return supportPrompt(text);
+  },
+  'smart-response': (input, knowledge) => smartResponsePrompt(input, knowledge),
+};
+
+/** The tasks a chat-completion model is prompted for. */
+export const PROMPTED_TASKS: ReadonlySet<TaskName> = new Set(Object.keys(PROMPTS) as TaskName[]);
+
 export function promptFor<T extends TaskName>(task: T, input: TaskInput<T>, knowledge: readonly GroundingEntry[] = []): TaskPrompt<T> | undefined {
-  switch (task) {
-    case 'sentiment':
-      return sentimentPrompt(input as TaskInput<'sentiment'>) as unknown as TaskPrompt<T>;
-    case 'categorize': {
-      const { text, labels, taxonomy } = input as TaskInput<'categorize'>;
-      if (labels) return labelsPrompt(text, labels) as unknown as TaskPrompt<T>;
-      if (taxonomy && taxonomy !== 'support') return undefined;
-      return supportPrompt(text) as unknown as TaskPrompt<T>;
-    }
-    case 'smart-response':
-      return smartResponsePrompt(input as TaskInput<'smart-response'>, knowledge) as unknown as TaskPrompt<T>;
-    default:
-      return undefined;
-  }
+  const build = PROMPTS[task] as PromptBuilder<T> | undefined;
+  return build?.(input, knowledge);
 }

@@ -1,10 +1,8 @@
 import type { Provider } from '../../providers/provider.js';
-import type { TaskName } from '../../providers/task-schemas.js';
+import { taskDescriptor, type TaskName } from '../tasks/index.js';
 import type { Config } from '../config.js';
 import { costMicros } from './pricing.js';
 
-/** The most a task may answer with, in tokens: the reservation's output share. */
-const OUTPUT_CAP: Record<TaskName, number> = { sentiment: 64, categorize: 128, 'smart-response': 512, recommendations: 0 };
 /** A rough, deliberately generous characters-per-token ratio: reservations are settled to the truth afterwards. */
 const CHARS_PER_TOKEN = 3;
 
@@ -19,7 +17,7 @@ export function estimateUsage(
   input: unknown,
 ): { tokens: number; costMicros: number } {
   const inputTokens = Math.ceil(JSON.stringify(input).length / CHARS_PER_TOKEN);
-  const outputTokens = OUTPUT_CAP[task];
+  const outputTokens = taskDescriptor(task).outputTokenCap;
   let cost = 0;
   for (const name of config.routing[task]) {
     const provider = providers.get(name);

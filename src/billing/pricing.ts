@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { TokenUsage } from '../../providers/provider.js';
-import type { TaskName } from '../../providers/task-schemas.js';
+import type { TaskName } from '../tasks/index.js';
 import { canonicalJson } from '../canonical-json.js';
 import type { Config } from '../config.js';
 

@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { canonicalJson } from '../canonical-json.js';
-import type { TaskName } from '../../providers/task-schemas.js';
+import type { TaskName } from '../tasks/index.js';
 import type { InvalidationBus, SharedCache } from '../../repositories/types.js';
 import type { GatewayObserver } from '../observability/observer.js';
 import type { DispatchResult } from '../dispatch.js';

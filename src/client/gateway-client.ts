@@ -1,4 +1,5 @@
-import type { TaskInput, TaskName, TaskResult } from '../../providers/task-schemas.js';
+import type { TaskInput, TaskName, TaskResult } from '../tasks/index.js';
+import type { TaskMeta as ResponseMeta, TaskOptions } from '../tasks/task-envelope.js';
 import { signRequest } from './signing.js';
 
 /** Bearer keys for internal services; signed keys (GW-HMAC-1) for B2B clients. */
@@ -14,20 +15,8 @@ export interface GatewayClientOptions {
   timeoutMs?: number;
 }
 
-export interface TaskOptions {
-  providers?: string[];
-  cache?: 'use' | 'bypass' | 'refresh';
-  timeout_ms?: number;
-}
-
-export interface ResponseMeta {
-  request_id: string;
-  provider: string;
-  model: string;
-  cached: boolean;
-  latency_ms: number;
-  usage: { input_tokens: number; output_tokens: number; cost_micros: number };
-}
+export type { TaskOptions } from '../tasks/task-envelope.js';
+export type { TaskMeta as ResponseMeta } from '../tasks/task-envelope.js';
 
 export type TaskAnswer<T extends TaskName> = TaskResult<T> & { meta: ResponseMeta };
 

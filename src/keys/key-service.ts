@@ -9,13 +9,15 @@ import type {
   TenantRepository,
 } from '../../repositories/types.js';
 import { GatewayError } from '../errors.js';
+import { TASKS, type TaskName } from '../tasks/index.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { SecretCipher } from '../secrets/secret-cipher.js';
 import { TtlCache } from '../ttl-cache.js';
 import { displayStart, generateKey, hashKey, parseKey, type KeyPrefix } from './api-key.js';
 
-export const TENANT_SCOPES = ['sentiment', 'categorize', 'smart-response', 'recommendations', 'events', 'feedback', 'usage', 'webhooks'] as const;
-export type TenantScope = (typeof TENANT_SCOPES)[number];
+/** A key may call each task (its scope is the task's name) and these other tenant routes. */
+export const TENANT_SCOPES = [...TASKS, 'events', 'feedback', 'usage', 'webhooks'] as const;
+export type TenantScope = TaskName | 'events' | 'feedback' | 'usage' | 'webhooks';
 
 /** How long a key or tenant lookup is trusted before the store is asked again (bounds revocation delay). */
 const LOOKUP_TTL_MS = 5_000;

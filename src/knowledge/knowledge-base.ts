@@ -3,7 +3,7 @@ import { KnowledgeIndex } from '../../providers/local/knowledge/knowledge-index.
 import { supportClassifier } from '../../providers/local/support-classifier.js';
 import { resolveLanguage } from '../../providers/local/language.js';
 import type { GroundingEntry } from '../../providers/provider.js';
-import type { TaskInput } from '../../providers/task-schemas.js';
+import type { TaskInput } from '../tasks/index.js';
 import { newId } from '../../repositories/ids.js';
 import { loadOnce } from '../load-once.js';
 import type { KnowledgeEntry, KnowledgeRepository, NewKnowledgeEntry } from '../../repositories/types.js';

@@ -5,6 +5,8 @@
 export interface GatewayObserver {
   /** One provider attempt: `ok` or the failure, and how long it took. */
   providerAttempt(provider: string, task: string, outcome: string, seconds: number): void;
+  /** An answered task request, metered. */
+  usage(task: string, provider: string, tenantId: string, inputTokens: number, outputTokens: number, costMicros: number): void;
   cacheLookup(level: 'l1' | 'l2', hit: boolean): void;
   /** A request refused by a tenant quota. */
   quotaRejection(quota: string): void;
@@ -13,6 +15,7 @@ export interface GatewayObserver {
 
 export const NO_OBSERVER: GatewayObserver = {
   providerAttempt: () => {},
+  usage: () => {},
   cacheLookup: () => {},
   quotaRejection: () => {},
   webhookAttempt: () => {},

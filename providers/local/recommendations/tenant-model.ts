@@ -1,6 +1,6 @@
 import type { InteractionType } from '../../../repositories/types.js';
 import { forgetEvent, noteEvent, startLatest, type LatestInWindow } from './latest-in-window.js';
-import type { TaskInput, TaskResult } from '../../task-schemas.js';
+import type { TaskInput, TaskResult } from '../../../src/tasks/index.js';
 import { round4 } from '../round.js';
 import { EventWindow } from './event-window.js';
 import { firstK } from './first-k.js';

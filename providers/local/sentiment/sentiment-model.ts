@@ -1,4 +1,4 @@
-import type { SentimentLabel } from '../../task-schemas.js';
+import type { SentimentLabel } from '../../../src/tasks/index.js';
 import { resolveLanguage } from '../language.js';
 import { readModel } from '../model-files.js';
 import { SoftmaxModel, type SoftmaxModelData } from '../softmax-model.js';

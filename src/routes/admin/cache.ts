@@ -1,8 +1,7 @@
 import { Type } from 'typebox';
 import { randomUUID } from 'node:crypto';
 import { Value } from 'typebox/value';
-import { TASK_SCHEMAS, TASKS, type TaskInput, type TaskName } from '../../../providers/task-schemas.js';
-import { cachedDispatch } from '../../cache/cached-dispatch.js';
+import { TASKS, taskDescriptor, type TaskInput, type TaskName } from '../../tasks/index.js';
 import { NO_CLIENT } from '../../dispatch.js';
 import { toGatewayError } from '../../http/error-handler.js';
 import type { Deps } from '../../deps.js';
@@ -74,13 +73,13 @@ export function registerCacheRoutes(app: App, deps: Deps): void {
       const failed: { index: number; code: string }[] = [];
       let warmed = 0;
       for (const [index, input] of request.body.inputs.entries()) {
-        if (!Value.Check(TASK_SCHEMAS[task].input, input)) {
+        if (!Value.Check(taskDescriptor(task).input, input)) {
           failed.push({ index, code: 'VALIDATION_FAILED' });
           continue;
         }
         try {
           const requestId = `warm_${randomUUID().replaceAll('-', '')}`;
-          await cachedDispatch(deps.dispatcher, deps.cache, { task, input: input as TaskInput, tenant, requestId, options: {}, watchClient: NO_CLIENT }, 'refresh');
+          await deps.pipeline.compute({ task, input: input as TaskInput, tenant, requestId, options: {}, watchClient: NO_CLIENT }, 'refresh');
           warmed++;
         } catch (err) {
           failed.push({ index, code: toGatewayError(err).code });
