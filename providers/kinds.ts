@@ -44,6 +44,8 @@ export interface Kind<C extends { type: string }, F extends TSchema> {
   /** Providers of this kind that exist without a file (named by the kind's convention). */
   fromEnvironment(ctx: ConfigContext): Record<string, C>;
   policy(config: C): KindPolicy;
+  /** Prices it knows (keyed `<provider>/<model>`, micros per million tokens); the config file's are added to them. */
+  prices?: Record<string, { inputPerMillionMicros: number; outputPerMillionMicros: number }>;
   build(name: string, config: C, deps: ProviderDeps): Provider;
 }
 
@@ -83,6 +85,11 @@ export function kindPolicy(config: ProviderConfig): KindPolicy {
 /** Connection pool size per origin the configured providers call. */
 export function connectionPools(configs: readonly ProviderConfig[]): Map<string, number> {
   return new Map(configs.flatMap((c) => kindPolicy(c).origins.map((o) => [o.origin, o.maxConnections] as const)));
+}
+
+/** Every kind's own prices, in registration order. */
+export function defaultPrices(): Record<string, { inputPerMillionMicros: number; outputPerMillionMicros: number }> {
+  return Object.assign({}, ...[...KINDS.values()].map((k) => k.prices ?? {}));
 }
 
 export function buildProvider(name: string, config: ProviderConfig, deps: ProviderDeps): Provider {

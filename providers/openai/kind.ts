@@ -1,5 +1,5 @@
 import type { Kind, KindPolicy } from '../kinds.js';
-import { OpenAiFileSchema, openAiFromEnvironment, openAiFromFile } from './config.js';
+import { DEFAULT_OPENAI_MODEL, OpenAiFileSchema, openAiFromEnvironment, openAiFromFile } from './config.js';
 import type { OpenAiProviderConfig } from './config.js';
 import { OpenAiProvider } from './openai-provider.js';
 import { PROMPTED_TASKS } from './task-prompts.js';
@@ -18,5 +18,7 @@ export const openAiKind = {
   fromFile: openAiFromFile,
   fromEnvironment: openAiFromEnvironment,
   policy,
+  // The default model of the provider the environment names `openai`.
+  prices: { [`openai/${DEFAULT_OPENAI_MODEL}`]: { inputPerMillionMicros: 150_000, outputPerMillionMicros: 600_000 } },
   build: (name, config, deps) => new OpenAiProvider(name, config, deps.http, deps.secrets),
 } satisfies Kind<OpenAiProviderConfig, typeof OpenAiFileSchema>;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { buildApp } from '../../src/app.js';
-import type { ConfigFile } from '../../src/config-file-schema.js';
+import type { ConfigFile } from '../../src/config/file-schema.js';
 import { loadConfig } from '../../src/config.js';
 import { createDeps, type Deps, type DepsOverrides } from '../../src/deps.js';
 import type { App } from '../../src/http/app-type.js';
