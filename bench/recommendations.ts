@@ -1,6 +1,7 @@
 // Recommender figures: model rebuild and query latency in process with 100 000 interactions, and event ingest
 // through `POST /v1/events` of a running gateway (called from bench/run.ts; `npm run bench:recommendations` alone).
-import { TenantModel, type ModelEvent } from '../providers/local/recommendations/tenant-model.js';
+import { TenantModel } from '../providers/local/recommendations/tenant-model.js';
+import type { ModelEvent } from '../providers/local/recommendations/recommender-options.js';
 import { seededRandom } from '../providers/local/seeded-random.js';
 import type { InteractionType } from '../repositories/types.js';
 import { median, percentile } from './stats.js';

@@ -1,6 +1,7 @@
 import { groceryPurchases, movieLensRatings } from '../../providers/local/datasets.js';
 import { evaluateModel, evaluatePopularity, leaveLastOut } from '../../providers/local/recommendations/leave-last-out.js';
-import { TenantModel, type ModelEvent } from '../../providers/local/recommendations/tenant-model.js';
+import type { ModelEvent } from '../../providers/local/recommendations/recommender-options.js';
+import { TenantModel } from '../../providers/local/recommendations/tenant-model.js';
 import { pct, type Row } from './report.js';
 
 interface Quality {

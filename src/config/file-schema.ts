@@ -3,7 +3,7 @@ import { Type, type Static, type TProperties, type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { parse as parseYaml } from 'yaml';
 import { ProviderFileEntry } from '../../providers/kinds.js';
-import { DEFAULT_RECOMMENDER_OPTIONS as MODEL } from '../../providers/local/recommendations/tenant-model.js';
+import { DEFAULT_RECOMMENDER_OPTIONS as MODEL } from '../../providers/local/recommendations/recommender-options.js';
 import { DEFAULT_SERVICE_OPTIONS as SERVICE } from '../recommendations/recommendation-service.js';
 import { TASKS, perTask, taskDescriptor } from '../tasks/index.js';
 import type { TaskDescriptor } from '../tasks/task-descriptor.js';

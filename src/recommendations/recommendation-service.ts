@@ -1,6 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ItemCategory, InteractionRepository, StoredInteraction } from '../../repositories/types.js';
-import { DEFAULT_RECOMMENDER_OPTIONS, TenantModel, type ModelEvent, type RecommenderOptions, type StrategyQuality } from '../../providers/local/recommendations/tenant-model.js';
+import { DEFAULT_RECOMMENDER_OPTIONS, type ModelEvent, type RecommenderOptions } from '../../providers/local/recommendations/recommender-options.js';
+import type { StrategyQuality } from '../../providers/local/recommendations/strategies.js';
+import { TenantModel } from '../../providers/local/recommendations/tenant-model.js';
 import type { TaskInput, TaskResult } from '../tasks/index.js';
 import { loadOnce } from '../load-once.js';
 import { SeenSequences } from './seen-sequences.js';

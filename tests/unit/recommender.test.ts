@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RECOMMENDER_OPTIONS, TenantModel, type ModelEvent } from '../../providers/local/recommendations/tenant-model.js';
+import { DEFAULT_RECOMMENDER_OPTIONS, type ModelEvent } from '../../providers/local/recommendations/recommender-options.js';
+import { TenantModel } from '../../providers/local/recommendations/tenant-model.js';
 import { firstK } from '../../providers/local/recommendations/first-k.js';
 import { forgetEvent, noteEvent, startLatest } from '../../providers/local/recommendations/latest-in-window.js';
 import { SeenSequences, LOOKBACK } from '../../src/recommendations/seen-sequences.js';

@@ -37,3 +37,22 @@ export function rankingGain(ranked: readonly number[], basket: ReadonlySet<numbe
   for (let rank = 0; rank < Math.min(10, basket.size); rank++) ideal += 1 / Math.log2(rank + 2);
   return { hit: dcg > 0 ? 1 : 0, ndcg: dcg / ideal };
 }
+
+/**
+ * About one user in ten with an older history has their latest basket held out of the neighbours, so the strategies
+ * can be scored on what those users went on to buy; none below MIN_HOLDOUT_USERS candidates (too little to choose on).
+ * Yields every thousand users so a rebuild can pause.
+ */
+export function* pickHoldout<U extends { id: string }>(users: Iterable<U>, basketOf: (user: U) => Set<number> | undefined): Generator<void, Map<U, Set<number>>, void> {
+  const holdout = new Map<U, Set<number>>();
+  let seen = 0;
+  for (const user of users) {
+    if (holdout.size >= HOLDOUT_USERS) break;
+    if (heldOut(user.id)) {
+      const basket = basketOf(user);
+      if (basket) holdout.set(user, basket);
+    }
+    if (++seen % 1_000 === 0) yield;
+  }
+  return holdout.size >= MIN_HOLDOUT_USERS ? holdout : new Map();
+}

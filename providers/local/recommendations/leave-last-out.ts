@@ -1,7 +1,8 @@
 // Leave-last-out evaluation of the recommender on ratings (`npm run eval`): each user's latest rating is held out,
 // the model learns from everything else, and we ask whether the held-out item is in the user's top 10.
 import type { Rating } from '../datasets.js';
-import { TenantModel, type ModelEvent, type RecommenderOptions } from './tenant-model.js';
+import type { ModelEvent, RecommenderOptions } from './recommender-options.js';
+import { TenantModel } from './tenant-model.js';
 
 export interface RankingQuality {
   hitRate: number;
