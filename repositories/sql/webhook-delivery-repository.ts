@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type {
   ClaimOptions,
   ClaimedDelivery,
@@ -15,54 +15,12 @@ import type {
 import { atomically } from './atomically.js';
 import { newId } from '../ids.js';
 import { decodeCursor, toPage } from '../paging.js';
-import type { Database, WebhookAttemptsTable, WebhookDeliveriesTable } from './schema.js';
+import type { Database } from './schema.js';
+import { attemptsOf, toDelivery, type ClaimRow } from './webhook-delivery-rows.js';
 import { toSecrets } from './webhook-endpoint-repository.js';
-
-interface ClaimRow {
-  id: string;
-  attempts: number;
-  event_id: string;
-  event_type: string;
-  tenant_id: string;
-  body: string;
-  endpoint_id: string;
-  url: string;
-  secrets: { ciphertext: string; expires_at: string | null }[];
-  failing_since: Date | string | null;
-}
 
 /** Rows per insert statement when an event fans out to many endpoints. */
 const INSERT_CHUNK = 1_000;
-
-function toAttempt(row: Selectable<WebhookAttemptsTable>): DeliveryAttempt {
-  return {
-    attempt: row.attempt,
-    at: new Date(row.at),
-    status_code: row.status_code,
-    error: row.error,
-    latency_ms: row.latency_ms,
-    response_snippet: row.response_snippet,
-  };
-}
-
-function toDelivery(row: Selectable<WebhookDeliveriesTable>, attempts: DeliveryAttempt[]): WebhookDelivery {
-  return {
-    id: row.id,
-    event_id: row.event_id,
-    endpoint_id: row.endpoint_id,
-    tenant_id: row.tenant_id,
-    event_type: row.event_type,
-    status: row.status,
-    attempts: row.attempts,
-    next_attempt_at: row.status === 'pending' ? new Date(row.next_attempt_at) : null,
-    last_status_code: row.last_status_code,
-    last_error: row.last_error,
-    created_at: new Date(row.created_at),
-    updated_at: new Date(row.updated_at),
-    finished_at: row.finished_at ? new Date(row.finished_at) : null,
-    attempt_log: attempts,
-  };
-}
 
 export class SqlWebhookDeliveryRepository implements WebhookDeliveryRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -258,7 +216,7 @@ export class SqlWebhookDeliveryRepository implements WebhookDeliveryRepository {
   async get(id: string): Promise<WebhookDelivery | undefined> {
     const row = await this.db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) return undefined;
-    return toDelivery(row, (await this.attemptsOf([id])).get(id) ?? []);
+    return toDelivery(row, (await attemptsOf(this.db, [id])).get(id) ?? []);
   }
 
   async list(filter: DeliveryFilter, page: PageRequest): Promise<Page<WebhookDelivery>> {
@@ -271,20 +229,8 @@ export class SqlWebhookDeliveryRepository implements WebhookDeliveryRepository {
     if (filter.event_id) query = query.where('event_id', '=', filter.event_id);
     if (before) query = query.where('id', '<', before);
     const rows = await query.orderBy('id', 'desc').limit(page.limit + 1).execute();
-    const attempts = await this.attemptsOf(rows.map((r) => r.id));
+    const attempts = await attemptsOf(this.db, rows.map((r) => r.id));
     return toPage(rows.map((r) => toDelivery(r, attempts.get(r.id) ?? [])), page.limit);
-  }
-
-  private async attemptsOf(ids: string[]): Promise<Map<string, DeliveryAttempt[]>> {
-    const byDelivery = new Map<string, DeliveryAttempt[]>();
-    if (ids.length === 0) return byDelivery;
-    const rows = await this.db.selectFrom('webhook_attempts').selectAll().where('delivery_id', 'in', ids).orderBy('id').execute();
-    for (const row of rows) {
-      const list = byDelivery.get(row.delivery_id) ?? [];
-      list.push(toAttempt(row));
-      byDelivery.set(row.delivery_id, list);
-    }
-    return byDelivery;
   }
 
   async redeliver(id: string, now: Date): Promise<WebhookDelivery | undefined> {
