@@ -2,12 +2,14 @@ import type { LookupFunction } from 'node:net';
 import { Agent, Pool, fetch as undiciFetch } from 'undici';
 
 export interface HttpClientOptions {
-  maxConnectionsPerOrigin: number;
+  /** Default 64. */
+  maxConnectionsPerOrigin?: number;
   /** Overrides per origin (`https://api.example.com`), e.g. from a provider's `max_connections`. */
   connectionsByOrigin?: ReadonlyMap<string, number>;
-  connectTimeoutMs: number;
-  /** Upper bound for waiting on response headers or body bytes; the request deadline is usually shorter. */
-  ioTimeoutMs: number;
+  /** Default 5 s. */
+  connectTimeoutMs?: number;
+  /** Upper bound for waiting on response headers or body bytes; the request deadline is usually shorter. Default 120 s. */
+  ioTimeoutMs?: number;
   /** The sockets' DNS lookup (webhooks check every address they connect to). */
   lookup?: LookupFunction;
 }
@@ -19,7 +21,8 @@ export interface HttpClientOptions {
 export class HttpClient {
   readonly dispatcher: Agent;
 
-  constructor(options: HttpClientOptions) {
+  constructor(settings: HttpClientOptions = {}) {
+    const options = { maxConnectionsPerOrigin: 64, connectTimeoutMs: 5_000, ioTimeoutMs: 120_000, ...settings };
     const perOrigin = options.connectionsByOrigin ?? new Map<string, number>();
     this.dispatcher = new Agent({
       connections: options.maxConnectionsPerOrigin,

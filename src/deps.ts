@@ -93,17 +93,10 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     (await openSqlRepositories({ url: config.storage.databaseUrl, dataDir: config.storage.databaseUrl ? undefined : config.storage.dataDir }));
   const hot = await openHotState(config, logger);
   const { vault, secrets } = await openSecrets(config, logger);
-  const connectionsByOrigin = connectionPools(Object.values(config.providers));
-  const http = new HttpClient({ maxConnectionsPerOrigin: 64, connectionsByOrigin, connectTimeoutMs: 5_000, ioTimeoutMs: 120_000 });
-  // The dispatcher is made below (it needs the bus); stored events wake it.
-  let dispatcher: WebhookDispatcher | undefined = undefined;
-  const { outbox, events } = openEventPath({ repos, clock, log: logger, onStored: () => dispatcher?.wake() });
+  const http = new HttpClient({ connectionsByOrigin: connectionPools(Object.values(config.providers)) });
+  const { outbox, events, whenStored } = openEventPath({ repos, clock, log: logger });
   const recommender = new RecommendationService(repos.interactions, logger, config.recommendations, clock);
-  // Scrapes read the breakers and writers made below; nothing is scraped before the app listens.
-  const metrics = new GatewayMetrics(
-    { tenantLabels: config.observability.metricsTenantLabels },
-    { breakers: () => breakers.status(), ledgerBacklog: () => ledger.backlog, outboxBacklog: () => outbox.backlog, recommender: () => recommender.totals() },
-  );
+  const metrics = new GatewayMetrics({ tenantLabels: config.observability.metricsTenantLabels });
   const cache = new TaskCache({
     shared: hot.shared,
     bus: hot.bus,
@@ -142,10 +135,11 @@ export async function createDeps(config: Config, logger: FastifyBaseLogger, over
     logger.info({ tenant: invoice.tenant_id, month: invoice.month, total_micros: invoice.total_micros }, 'invoice finalized');
   });
   const webhooks = await startWebhooks({ config: config.webhooks, repos, events, cipher, clock, log: logger, observer: metrics, resolve: overrides.resolve ?? systemResolver });
-  dispatcher = webhooks.dispatcher;
+  whenStored(() => webhooks.dispatcher.wake());
   const jobs = new BackgroundJobs({ repos, invoices, clock, log: logger, inputRetentionMs: INPUT_RETENTION_MS, webhookRetentionDays: config.webhooks.retentionDays });
   jobs.start();
   const quotas = new QuotaService(hot.quotas, repos.usage, clock, logger, events, metrics);
+  metrics.watch({ breakers: () => breakers.status(), ledgerBacklog: () => ledger.backlog, outboxBacklog: () => outbox.backlog, recommender: () => recommender.totals() });
   const taskDispatcher = new TaskDispatcher(config, providers, breakers, knowledge, metrics);
   const priceTable = pricingVersion(config.pricing);
   const pipeline = new TaskPipeline({ config, providers, dispatcher: taskDispatcher, cache, quotas, ledger, observer: metrics, webhooks: webhooks.endpoints, services: { taxonomies }, pricingVersion: priceTable, clock });

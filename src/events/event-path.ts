@@ -5,13 +5,19 @@ import { EventBus } from './event-bus.js';
 
 /**
  * The event path's first half: the bus services emit on (inside their transactions where they have one) and the
- * batched outbox writer for the rest. `onStored` is told whenever events reach storage (the webhook dispatcher wakes).
+ * batched outbox writer for the rest. Listeners given to `whenStored` are told whenever events reach storage (the
+ * webhook dispatcher wakes), so what reads the outbox can be built after the path.
  */
-export function openEventPath(deps: { repos: Repositories; clock: () => Date; log: FastifyBaseLogger; onStored: () => void }): {
+export function openEventPath(deps: { repos: Repositories; clock: () => Date; log: FastifyBaseLogger }): {
   outbox: BatchWriter<OutboxEvent>;
   events: EventBus;
+  whenStored(listener: () => void): void;
 } {
-  const { repos, log, onStored } = deps;
+  const { repos, log } = deps;
+  const listeners: (() => void)[] = [];
+  const onStored = () => {
+    for (const listener of listeners) listener();
+  };
   const outbox = new BatchWriter<OutboxEvent>({
     write: (rows) => repos.outbox.append(rows),
     log,
@@ -28,5 +34,5 @@ export function openEventPath(deps: { repos: Repositories; clock: () => Date; lo
     writer: outbox,
     onStored,
   });
-  return { outbox, events };
+  return { outbox, events, whenStored: (listener) => void listeners.push(listener) };
 }

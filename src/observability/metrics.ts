@@ -13,6 +13,8 @@ export interface MetricSources {
   recommender: () => { tenants: number; events: number; bytes: number; strategies: ReadonlyMap<string, number> };
 }
 
+const NO_SOURCES: MetricSources = { breakers: () => [], ledgerBacklog: () => 0, outboxBacklog: () => 0, recommender: () => ({ tenants: 0, events: 0, bytes: 0, strategies: new Map() }) };
+
 export interface MetricsOptions {
   /** Adds a `tenant` label to request, token and cost series: one series per tenant, so only where tenants are few. */
   tenantLabels: boolean;
@@ -38,7 +40,12 @@ export class GatewayMetrics implements GatewayObserver {
   private readonly webhooks: Counter<'outcome'>;
   private readonly webhookSeconds: Histogram<'outcome'>;
 
-  constructor(options: MetricsOptions, sources: MetricSources) {
+  /** What the gauges read at scrape time: set by `watch` once the parts they read exist. */
+  private sources: MetricSources = NO_SOURCES;
+
+  constructor(options: MetricsOptions, sources?: MetricSources) {
+    if (sources) this.sources = sources;
+    const read = () => this.sources;
     this.tenantLabels = options.tenantLabels;
     const registers = [this.registry];
     const tenant = this.tenantLabels ? (['tenant'] as const) : [];
@@ -66,7 +73,7 @@ export class GatewayMetrics implements GatewayObserver {
       registers,
       collect() {
         this.reset();
-        for (const b of sources.breakers()) this.set({ provider: b.provider, model: b.model }, BREAKER_STATE[b.state]);
+        for (const b of read().breakers()) this.set({ provider: b.provider, model: b.model }, BREAKER_STATE[b.state]);
       },
     });
     this.cache = new Counter({ name: 'gateway_cache_lookups_total', help: 'Answer cache lookups by level (l1, l2) and result (hit, miss).', labelNames: ['level', 'result'], registers });
@@ -77,15 +84,15 @@ export class GatewayMetrics implements GatewayObserver {
     this.cost = new Counter({ name: 'gateway_cost_micros_total', help: 'Cost metered in micro-units of the billing currency.', labelNames: ['task', 'provider', ...tenant], registers });
     this.webhooks = new Counter({ name: 'gateway_webhook_attempts_total', help: 'Webhook delivery attempts by outcome (succeeded, retry, dead).', labelNames: ['outcome'], registers });
     this.webhookSeconds = new Histogram({ name: 'gateway_webhook_attempt_duration_seconds', help: 'Webhook delivery attempt latency.', labelNames: ['outcome'], buckets: LATENCY_BUCKETS, registers });
-    new Gauge({ name: 'gateway_ledger_backlog', help: 'Usage rows waiting to be written to the ledger.', registers, collect() { this.set(sources.ledgerBacklog()); } });
-    new Gauge({ name: 'gateway_recommender_tenants_loaded', help: 'Tenant recommender models in memory.', registers, collect() { this.set(sources.recommender().tenants); } });
-    new Gauge({ name: 'gateway_recommender_events', help: 'Events held by the tenant recommender models in memory.', registers, collect() { this.set(sources.recommender().events); } });
+    new Gauge({ name: 'gateway_ledger_backlog', help: 'Usage rows waiting to be written to the ledger.', registers, collect() { this.set(read().ledgerBacklog()); } });
+    new Gauge({ name: 'gateway_recommender_tenants_loaded', help: 'Tenant recommender models in memory.', registers, collect() { this.set(read().recommender().tenants); } });
+    new Gauge({ name: 'gateway_recommender_events', help: 'Events held by the tenant recommender models in memory.', registers, collect() { this.set(read().recommender().events); } });
     new Gauge({
       name: 'gateway_recommender_model_bytes',
       help: 'Estimated heap of the tenant recommender models in memory (bounded by recommendations.memory_budget_mb).',
       registers,
       collect() {
-        this.set(sources.recommender().bytes);
+        this.set(read().recommender().bytes);
       },
     });
     new Gauge({
@@ -95,10 +102,10 @@ export class GatewayMetrics implements GatewayObserver {
       registers,
       collect() {
         this.reset();
-        for (const [strategy, n] of sources.recommender().strategies) this.set({ strategy }, n);
+        for (const [strategy, n] of read().recommender().strategies) this.set({ strategy }, n);
       },
     });
-    new Gauge({ name: 'gateway_outbox_backlog', help: 'Events waiting to be written to the outbox.', registers, collect() { this.set(sources.outboxBacklog()); } });
+    new Gauge({ name: 'gateway_outbox_backlog', help: 'Events waiting to be written to the outbox.', registers, collect() { this.set(read().outboxBacklog()); } });
   }
 
   request(method: string, route: string, statusCode: number, seconds: number, tenantId: string | undefined): void {
@@ -127,6 +134,11 @@ export class GatewayMetrics implements GatewayObserver {
 
   error(code: string): void {
     this.errors.inc({ code });
+  }
+
+  /** Points the gauges at the parts they read (wiring calls it once everything is built). */
+  watch(sources: MetricSources): void {
+    this.sources = sources;
   }
 
   usage(task: string, provider: string, tenantId: string, inputTokens: number, outputTokens: number, costMicros: number): void {
