@@ -2,15 +2,14 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import { signRequest } from '../src/client/signing.js';
 import { generateKey } from '../src/keys/api-key.js';
 import { UNREACHABLE_QUOTA, benchGatewayEnv, buildGateway, freePort, startProcess, startStandIns, stopProcess, waitForHttp } from './processes.js';
+import { bearerAuth, signedQuotaKey } from './bench-tenants.js';
 import { ingest, recommenderFigures } from './recommendations.js';
+import { CONNECTIONS, DURATION_S, drive, type Sample } from './drive.js';
 import { median } from './stats.js';
 
-const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** The vendor stand-in's model time per answer (0 = answers at once: the gateway's own overhead at its most visible). */
 const UPSTREAM_LATENCY_MS = Number(process.env.BENCH_UPSTREAM_LATENCY_MS ?? 0);
@@ -21,44 +20,6 @@ const UPSTREAM_LATENCY_MS = Number(process.env.BENCH_UPSTREAM_LATENCY_MS ?? 0);
 const VENDOR_LATENCY_MS = Number(process.env.BENCH_VENDOR_LATENCY_MS ?? 50);
 const VENDOR_SUFFIX = `, vendor answering in ${VENDOR_LATENCY_MS} ms`;
 const root = new URL('..', import.meta.url).pathname;
-
-interface Sample {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  /** Non-2xx answers by status, and transport errors, so a red cell says what went wrong. */
-  failures: Record<string, number>;
-}
-
-/** `sign` makes per-request headers (a fresh nonce and signature each time), as a signing client would. */
-async function drive(
-  url: string,
-  headers: Record<string, string>,
-  body: unknown,
-  sign?: (payload: string) => Record<string, string>,
-  connections = CONNECTIONS,
-): Promise<Sample> {
-  const payload = JSON.stringify(body);
-  const result = await autocannon({
-    url,
-    method: 'POST',
-    connections,
-    duration: DURATION_S,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: payload,
-    ...(sign
-      ? { requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, headers: { ...req.headers, ...sign(payload) } }) }] }
-      : {}),
-  });
-  const failures: Record<string, number> = Object.fromEntries(
-    Object.entries(result.statusCodeStats ?? {}).filter(([code]) => !code.startsWith('2')).map(([code, s]) => [code, (s as { count: number }).count]),
-  );
-  if (result.errors > 0) failures.errors = result.errors;
-  if (result.timeouts > 0) failures.timeouts = result.timeouts;
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors, failures };
-}
-
 
 async function main(): Promise<void> {
   process.stderr.write('building…\n');
@@ -228,24 +189,6 @@ async function main(): Promise<void> {
     await Promise.all([stopProcess(gateway), stopProcess(embedded), stopProcess(noSpool), stopProcess(baseline), stopProcess(vendorBaseline), stopProcess(standIns.process)]);
     rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-/** A signed key on a tenant with a rate limit and hard quotas far above what the bench sends (a new tenant if none given). */
-async function signedQuotaKey(base: string, admin: Record<string, string>, tenantId?: string): Promise<{ id: string; secret: string }> {
-  const post = async (path: string, body: unknown, method = 'POST') =>
-    (await (await fetch(`${base}${path}`, { method, headers: admin, body: JSON.stringify(body) })).json()) as { id: string; secret: string };
-  const id = tenantId ?? (await post('/admin/tenants', { name: 'bench-signed-quota' })).id;
-  if (!tenantId) {
-    await post(`/admin/tenants/${id}/quota`, UNREACHABLE_QUOTA, 'PUT');
-  }
-  return post(`/admin/tenants/${id}/keys`, { name: 'bench-signed', mode: 'signed' });
-}
-
-async function bearerAuth(base: string, admin: Record<string, string>): Promise<{ authorization: string }> {
-  const post = async (path: string, body: unknown) =>
-    (await (await fetch(`${base}${path}`, { method: 'POST', headers: admin, body: JSON.stringify(body) })).json()) as { id: string; secret: string };
-  const tenant = await post('/admin/tenants', { name: 'bench-bearer' });
-  return { authorization: `Bearer ${(await post(`/admin/tenants/${tenant.id}/keys`, { name: 'bench' })).secret}` };
 }
 
 /** In-process: one spool append (serialise a usage row, one write system call to a local file). */

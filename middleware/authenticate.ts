@@ -4,13 +4,13 @@ import type { AdminRole, ApiKeyRecord, NonceStore, Tenant } from '../repositorie
 import { GatewayError } from '../src/errors.js';
 import type { KeyService, Principal, TenantScope } from '../src/keys/key-service.js';
 import { NO_RULES, compiledFor, hasRules, isAllowed, parseAddress } from './ip-rules.js';
-import { beginSignedRequest, completeSignedRequest, isSignedRequest, type PendingSignature } from './signed-request.js';
+import { Readable } from 'node:stream';
+import { readRawBody } from './raw-body.js';
+import { beginSignedRequest, completeSignedRequest, isSignedRequest } from './signed-request.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
-    /** A signed request whose body-dependent checks are still to run. */
-    pendingSignature: PendingSignature | null;
   }
   interface FastifyContextConfig {
     /** The tenant-key scope a /v1 route needs; absent = any tenant key. */
@@ -24,6 +24,8 @@ export interface AuthDeps {
   keys: KeyService;
   nonces: NonceStore;
   clock: () => Date;
+  /** The most body bytes a signed request's digest is computed over (the server's body limit). */
+  bodyLimitBytes: number;
 }
 
 function bearer(request: FastifyRequest): string {
@@ -43,49 +45,48 @@ function checkPrincipalIp(request: FastifyRequest, principal: Principal): void {
   if (!isAllowed(address, tenantRules) || !isAllowed(address, keyRules)) throw new GatewayError('IP_NOT_ALLOWED');
 }
 
-/**
- * onRequest hook for /v1: a bearer tenant key, or a GW-HMAC-1 signed request (whose body checks run when the body
- * arrives). Runs before the body is read.
- */
-export function tenantAuth(deps: AuthDeps) {
+/** What every tenant principal must pass, however it authenticated: a tenant key, the IP rules, the route's scope. */
+function admitTenant(request: FastifyRequest, principal: Principal): void {
+  if (principal.kind !== 'tenant') throw new GatewayError('FORBIDDEN', 'Admin keys cannot call the tenant API.');
+  // Every later line about this request, "request completed" included, names the tenant and key. The request's
+  // logger is its own pino child already: adding to its bindings spares a second child per request.
+  (request.log as PinoLogger).setBindings({ tenant: principal.tenant.id, key_id: principal.key.id });
+  checkPrincipalIp(request, principal);
+  const scope = request.routeOptions.config.scope;
+  // Fails closed: a key without the route's scope (an empty list included) may not call it.
+  if (scope && !principal.key.scopes.includes(scope)) {
+    throw new GatewayError('FORBIDDEN', `This key lacks the "${scope}" scope.`, { details: { scope } });
+  }
+  request.principal = principal;
+}
+
+const signed = (request: FastifyRequest) => !request.headers.authorization && isSignedRequest(request);
+
+/** onRequest hook for /v1: a bearer tenant key, before the body is read. Signed requests are left to `signedAuth`. */
+export function tenantAuth(deps: Pick<AuthDeps, 'keys'>) {
   return async (request: FastifyRequest): Promise<void> => {
-    let principal: Principal;
-    if (!request.headers.authorization && isSignedRequest(request)) {
-      const signed = await beginSignedRequest(request, deps.keys, Math.floor(deps.clock().getTime() / 1000));
-      principal = signed.principal;
-      request.pendingSignature = signed.pending;
-    } else {
-      principal = await deps.keys.authenticateBearer(bearer(request));
-    }
-    if (principal.kind !== 'tenant') throw new GatewayError('FORBIDDEN', 'Admin keys cannot call the tenant API.');
-    // Every later line about this request, "request completed" included, names the tenant and key. The request's
-    // logger is its own pino child already: adding to its bindings spares a second child per request.
-    (request.log as PinoLogger).setBindings({ tenant: principal.tenant.id, key_id: principal.key.id });
-    checkPrincipalIp(request, principal);
-    const scope = request.routeOptions.config.scope;
-    // Fails closed: a key without the route's scope (an empty list included) may not call it.
-    if (scope && !principal.key.scopes.includes(scope)) {
-      throw new GatewayError('FORBIDDEN', `This key lacks the "${scope}" scope.`, { details: { scope } });
-    }
-    request.principal = principal;
+    if (!signed(request)) admitTenant(request, await deps.keys.authenticateBearer(bearer(request)));
   };
 }
 
-/** Finishes a signed request's checks over the raw body; called by the JSON parser, or with no body here. */
-export async function verifySignedBody(request: FastifyRequest, body: Buffer, nonces: NonceStore): Promise<void> {
-  const pending = request.pendingSignature;
-  if (!pending) return;
-  request.pendingSignature = null;
-  await completeSignedRequest(pending, body, nonces);
-}
-
-/** preValidation hook for /v1: a signed request that had no body to parse is verified against the empty body. */
-export function signedBodylessRequests(nonces: NonceStore) {
-  return async (request: FastifyRequest): Promise<void> => verifySignedBody(request, Buffer.alloc(0), nonces);
+/**
+ * preParsing hook for /v1: the whole GW-HMAC-1 check of a signed request in one step. The checks that need no body
+ * (headers, key, time window, then the key's IP rules and scope) come first, so a forgery costs no body read; then
+ * the body is read once, its digest and HMAC checked and the nonce spent, and the parser gets the same bytes.
+ */
+export function signedAuth(deps: AuthDeps) {
+  return async (request: FastifyRequest, _reply: FastifyReply, payload: NodeJS.ReadableStream): Promise<NodeJS.ReadableStream> => {
+    if (!signed(request)) return payload;
+    const { principal, pending } = await beginSignedRequest(request, deps.keys, Math.floor(deps.clock().getTime() / 1000));
+    admitTenant(request, principal);
+    const body = await readRawBody(request, payload, deps.bodyLimitBytes);
+    await completeSignedRequest(pending, body, deps.nonces);
+    return Readable.from([body]);
+  };
 }
 
 /** onRequest hook for /admin: an admin key whose role the route accepts. */
-export function adminAuth(deps: AuthDeps) {
+export function adminAuth(deps: Pick<AuthDeps, 'keys'>) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const principal = await deps.keys.authenticateBearer(bearer(request));
     if (principal.kind !== 'admin') throw new GatewayError('FORBIDDEN', 'Tenant keys cannot call the admin API.');

@@ -32,33 +32,23 @@ export function rateLimited(decision: RateDecision, message: string, details: Re
 }
 
 /**
- * Hooks for /v1, after authentication: every configured rule for the key and its tenant is decided in one atomic step;
- * a refused request is not counted and gets 429 RATE_LIMITED with Retry-After. A bearer request is counted before its
- * body is read; a signed one only once its signature has been verified over the body, so a forged signature (whose
- * key id is no secret) cannot spend a tenant's limit.
+ * preParsing hook for /v1, after authentication (bearer in onRequest, signed in the preParsing step before this one):
+ * every configured rule for the key and its tenant is decided in one atomic step; a refused request is not counted and
+ * gets 429 RATE_LIMITED with Retry-After. It runs before the body is parsed, so malformed bodies are counted too, and
+ * after a signature was verified over the body, so a forged one (whose key id is no secret) cannot spend a tenant's limit.
  */
 export function rateLimit(config: RateLimitConfig, store: RateLimitStore, onRefused: () => void = () => {}) {
-  const decide = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  return async (request: FastifyRequest, reply: FastifyReply, payload: NodeJS.ReadableStream): Promise<NodeJS.ReadableStream> => {
     const principal = request.principal;
-    if (principal?.kind !== 'tenant') return;
+    if (principal?.kind !== 'tenant') return payload;
     const rules = rulesFor(config, principal.key.id, principal.tenant.quota.requests_per_minute);
-    if (rules.length === 0) return;
+    if (rules.length === 0) return payload;
     const decision = await store.consume(principal.tenant.id, rules);
     if (!decision.allowed) {
       onRefused();
       throw rateLimited(decision, `Rate limit of ${decision.limit} exceeded; retry later.`);
     }
     void reply.headers(rateLimitHeaders(decision));
-  };
-  const signed = new WeakSet<FastifyRequest>();
-  return {
-    onRequest: async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-      if (request.pendingSignature) signed.add(request);
-      else await decide(request, reply);
-    },
-    /** Runs after the body parser (and the bodyless check) verified the signature. */
-    preValidation: async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-      if (signed.has(request)) await decide(request, reply);
-    },
+    return payload;
   };
 }

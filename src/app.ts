@@ -5,7 +5,7 @@ import underPressure from '@fastify/under-pressure';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type RawServerDefault } from 'fastify';
 import type { IncomingMessage } from 'node:http';
-import { adminAuth, signedBodylessRequests, tenantAuth, verifySignedBody } from '../middleware/authenticate.js';
+import { adminAuth, signedAuth, tenantAuth } from '../middleware/authenticate.js';
 import { globalIpFilter } from '../middleware/ip-filter.js';
 import { rateLimit } from '../middleware/rate-limit.js';
 import { auditAdminMutations } from './audit/audit-hook.js';
@@ -77,14 +77,13 @@ export async function buildApp(deps: Deps, logger: FastifyBaseLogger): Promise<A
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   app.decorateRequest('principal', null);
-  app.decorateRequest('pendingSignature', null);
   app.decorateRequest('auditTarget', null);
   app.decorateRequest('errorCode', null);
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser(
     'application/json',
     { parseAs: 'buffer' },
-    jsonBodyParser(app.getDefaultJsonParser('error', 'error'), (request, body) => verifySignedBody(request, body, deps.nonces)),
+    jsonBodyParser(app.getDefaultJsonParser('error', 'error')),
   );
   // First of all hooks: refused addresses learn nothing else.
   app.addHook('onRequest', globalIpFilter(deps.ipRules));
@@ -128,11 +127,10 @@ export async function buildApp(deps: Deps, logger: FastifyBaseLogger): Promise<A
   });
   await app.register(
     async (v1) => {
-      const limits = rateLimit(deps.config.rateLimits, deps.rateLimits, () => deps.metrics.rateLimitRejection());
+      // Authentication (bearer before the body, signed with it), then the rate limit: each in one hook.
       v1.addHook('onRequest', tenantAuth(deps));
-      v1.addHook('onRequest', limits.onRequest);
-      v1.addHook('preValidation', signedBodylessRequests(deps.nonces));
-      v1.addHook('preValidation', limits.preValidation);
+      v1.addHook('preParsing', signedAuth({ ...deps, bodyLimitBytes: deps.config.server.bodyLimitBytes }));
+      v1.addHook('preParsing', rateLimit(deps.config.rateLimits, deps.rateLimits, () => deps.metrics.rateLimitRejection()));
       registerTaskRoutes(v1 as App, deps);
       registerEventRoutes(v1 as App, deps);
       registerItemRoutes(v1 as App, deps);

@@ -52,12 +52,11 @@ export function stripControlCharacters(value: unknown): unknown {
 }
 
 /**
- * The JSON body parser: the raw bytes are kept long enough to finish a signed request's checks (digest, HMAC,
- * nonce) before anything is parsed, then Fastify's own parser (prototype-poisoning safe) runs, then hygiene.
+ * The JSON body parser: Fastify's own parser (prototype-poisoning safe), then hygiene. (A signed request's body was
+ * verified before it got here, by the preParsing signature step.)
  */
-export function jsonBodyParser(parseDefault: DefaultJsonParser, verifyRaw: (request: FastifyRequest, body: Buffer) => Promise<void>) {
+export function jsonBodyParser(parseDefault: DefaultJsonParser) {
   return async (request: FastifyRequest, body: Buffer): Promise<unknown> => {
-    await verifyRaw(request, body);
     const parsed = await new Promise<unknown>((resolve, reject) =>
       parseDefault(request, body.toString('utf8'), (err, value) => (err ? reject(err) : resolve(value))),
     );

@@ -91,6 +91,22 @@ describe('GW-HMAC-1 signed requests', () => {
     expect(codeOf(res)).toBe('API_KEY_INVALID');
   });
 
+  it('a signed body over the body limit is PAYLOAD_TOO_LARGE, and its nonce is not spent', async () => {
+    const nonce = newNonce();
+    const huge = JSON.stringify({ text: 'a'.repeat(1_100_000) });
+    const res = await signedInject(t.app, { url: '/v1/sentiment', body: huge, keyId: signed.keyId, secret: signed.key, nonce });
+    expect(res.statusCode).toBe(413);
+    expect(codeOf(res)).toBe('PAYLOAD_TOO_LARGE');
+    expect((await call({ nonce })).statusCode).toBe(200);
+  });
+
+  it("checks the key's scope before reading the body: a key without it is FORBIDDEN whatever the body", async () => {
+    const narrow = await createTenantWithKey(t, { name: 'Narrow' }, { name: 'events only', mode: 'signed', scopes: ['events'] });
+    const res = await signedInject(t.app, { url: '/v1/sentiment', body, keyId: narrow.keyId, secret: narrow.key, after: (r) => (r.body = '{"text":"changed"}') });
+    expect(res.statusCode).toBe(403);
+    expect(codeOf(res)).toBe('FORBIDDEN');
+  });
+
   it('a signed request without a body is checked against the empty body before validation', async () => {
     const noBody = await call({ body: undefined });
     expect(noBody.statusCode).toBe(400);
