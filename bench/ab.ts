@@ -13,6 +13,8 @@ import { median } from './stats.js';
 
 /** Before issue 19's restructuring (the last commit of issue 18). */
 const REF = process.env.BENCH_AB_REF ?? 'c32c28e';
+/** B: this checkout, unless another commit is named (an A/A run with both the same shows the setup's own noise). */
+const REF_B = process.env.BENCH_AB_REF_B;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const root = new URL('..', import.meta.url).pathname;
 
@@ -29,11 +31,12 @@ async function main(): Promise<void> {
   process.stderr.write(`building this checkout and ${REF}…\n`);
   buildGateway();
   const refDir = buildRef(REF);
+  const refDirB = REF_B ? buildRef(REF_B) : undefined;
   const standIns = await startStandIns({ upstream: { latencyMs: 0 } });
   const adminKey = generateKey('gwa', 'test');
   const dataDir = mkdtempSync(join(tmpdir(), 'gw-ab-data-'));
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const gateways = { A: { dir: refDir, port: await freePort() }, B: { dir: root, port: await freePort() } };
+  const gateways = { A: { dir: refDir, port: await freePort() }, B: { dir: refDirB ?? root, port: await freePort() } };
   const children = Object.entries(gateways).map(([name, g]) => {
     mkdirSync(join(dataDir, name));
     return startProcess([join(g.dir, 'dist/src/server.js')], benchGatewayEnv({ port: g.port, dataDir: join(dataDir, name), adminKey, upstreamUrl: standIns.urls.upstream, redisUrl }));
@@ -54,7 +57,9 @@ async function main(): Promise<void> {
       };
     };
     const runs = { A: await scenariosOf(`http://127.0.0.1:${gateways.A.port}`), B: await scenariosOf(`http://127.0.0.1:${gateways.B.port}`) };
-    const names = Object.keys(runs.A) as (keyof typeof runs.A)[];
+    // BENCH_ONLY=hit,local keeps the scenarios whose names contain one of the words.
+    const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
+    const names = (Object.keys(runs.A) as (keyof typeof runs.A)[]).filter((n) => !only || only.some((w) => n.includes(w)));
     const rps: Record<string, { A: number[]; B: number[] }> = Object.fromEntries(names.map((n) => [n, { A: [], B: [] }]));
     process.stderr.write(`warming up; then ${ROUNDS} rounds of ${names.length} scenarios × 2 gateways × ${DURATION_S}s, ${CONNECTIONS} connections\n`);
     for (const name of names) for (const side of ['A', 'B'] as const) await runs[side][name]();
@@ -64,11 +69,11 @@ async function main(): Promise<void> {
     }
     const rows = names.map((name) => {
       const { A, B } = rps[name]!;
-      // The round-by-round ratios show the noise the median ratio sits in.
+      // Paired by round (A and B back to back), so drift on the machine cancels; the range shows the noise.
       const ratios = A.map((a, i) => B[i]! / a);
-      return `| ${name} | ${Math.round(median(A))} | ${Math.round(median(B))} | ${(median(B) / median(A)).toFixed(3)} | ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)} |`;
+      return `| ${name} | ${Math.round(median(A))} | ${Math.round(median(B))} | ${median(ratios).toFixed(3)} | ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)} |`;
     });
-    const table = [`| scenario | A ${REF} req/s | B this checkout req/s | B ÷ A (medians) | B ÷ A per round |`, '| --- | ---: | ---: | ---: | ---: |', ...rows].join('\n');
+    const table = [`| scenario | A ${REF} req/s | B ${REF_B ?? 'this checkout'} req/s | B ÷ A (median of rounds) | B ÷ A range |`, '| --- | ---: | ---: | ---: | ---: |', ...rows].join('\n');
     const text = `# A/B ${new Date().toISOString()}\n\n${CONNECTIONS} connections, ${DURATION_S} s × ${ROUNDS} rounds (A B, then B A), upstream answering at once\n\n${table}\n`;
     process.stdout.write(`\n${text}\n`);
     mkdirSync(join(root, 'bench/results'), { recursive: true });
@@ -76,7 +81,7 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all([...children.map(stopProcess), stopProcess(standIns.process)]);
     rmSync(dataDir, { recursive: true, force: true });
-    if (existsSync(refDir)) execFileSync('git', ['-C', root, 'worktree', 'remove', '--force', refDir], { stdio: 'ignore' });
+    for (const dir of [refDir, refDirB]) if (dir && existsSync(dir)) execFileSync('git', ['-C', root, 'worktree', 'remove', '--force', dir], { stdio: 'ignore' });
   }
 }
 

@@ -4,8 +4,7 @@ import type { AdminRole, ApiKeyRecord, NonceStore, Tenant } from '../repositorie
 import { GatewayError } from '../src/errors.js';
 import type { KeyService, Principal, TenantScope } from '../src/keys/key-service.js';
 import { NO_RULES, compiledFor, hasRules, isAllowed, parseAddress } from './ip-rules.js';
-import { Readable } from 'node:stream';
-import { readRawBody } from './raw-body.js';
+import { readRawBody, replayBody } from './raw-body.js';
 import { beginSignedRequest, completeSignedRequest, isSignedRequest } from './signed-request.js';
 
 declare module 'fastify' {
@@ -81,7 +80,7 @@ export function signedAuth(deps: AuthDeps) {
     admitTenant(request, principal);
     const body = await readRawBody(request, payload, deps.bodyLimitBytes);
     await completeSignedRequest(pending, body, deps.nonces);
-    return Readable.from([body]);
+    return replayBody(body);
   };
 }
 
