@@ -1,7 +1,8 @@
+import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayApiError, GatewayClient } from '../../src/client/index.js';
-import { newNonce } from '../../src/client/signing.js';
+import { newNonce, signRequest } from '../../src/client/signing.js';
 import { createTenantWithKey, startTestApp, type TenantWithKey, type TestApp } from '../helpers/test-app.js';
 import { signedInject } from '../helpers/signed.js';
 
@@ -161,6 +162,30 @@ describe('client SDK', () => {
     expect(err).toBeInstanceOf(GatewayApiError);
     expect((err as GatewayApiError).code).toBe('SIGNATURE_INVALID');
     expect((err as GatewayApiError).status).toBe(401);
+  });
+
+  // Over a real socket, in chunks: the signature step reads the body the way the parser would, whatever its framing.
+  it('verifies a chunked signed body, and refuses one that grows past the body limit', async () => {
+    const send = (chunks: string[]) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const whole = chunks.join('');
+        const headers = { 'content-type': 'application/json', ...signRequest({ method: 'POST', url: `${baseUrl}/v1/sentiment`, body: whole, keyId: signed.keyId, secret: signed.key }) };
+        const req = request(`${baseUrl}/v1/sentiment`, { method: 'POST', headers }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode!, body }));
+        });
+        req.on('error', reject);
+        for (const chunk of chunks) req.write(chunk);
+        req.end();
+      });
+    const ok = await send(['{"text":"I love', ' this product"}']);
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.body).label).toBe('positive');
+    const big = 'a'.repeat(600_000);
+    const over = await send([`{"text":"${big}`, `${big}"}`]);
+    expect(over.status).toBe(413);
+    expect(JSON.parse(over.body).error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('bounds request headers: an oversized header block is refused by the HTTP parser', async () => {
