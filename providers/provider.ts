@@ -49,6 +49,9 @@ export interface Provider {
   close?(): Promise<void>;
 }
 
+/** What a provider's answers for a task are keyed, priced and traced by: its model, or its kind when it has none. */
+export const modelOf = (provider: Provider, task: TaskName): string => provider.modelFor?.(task) ?? provider.kind;
+
 export type ProviderFailure =
   | 'timeout' // the vendor took longer than its own time limit, or than the gateway's default deadline for the task
   | 'deadline' // a deadline the caller chose (options.timeout_ms) ran out first: says nothing about the vendor

@@ -1,7 +1,7 @@
 import { Compile } from 'typebox/compile';
 import { NO_OBSERVER, type GatewayObserver } from './observability/observer.js';
 import { kindPolicy } from '../providers/kinds.js';
-import { ProviderError, RETRYABLE_FAILURES, type GroundingEntry, type Provider, type ProviderOutput } from '../providers/provider.js';
+import { ProviderError, RETRYABLE_FAILURES, modelOf, type GroundingEntry, type Provider, type ProviderOutput } from '../providers/provider.js';
 import { TASKS, taskDescriptor, type TaskInput, type TaskName } from './tasks/index.js';
 import type { Tenant } from '../repositories/types.js';
 import { costMicros, unitPrice } from './billing/pricing.js';
@@ -140,7 +140,7 @@ export class TaskDispatcher {
           const call = callerCut ? () => run().catch((err: unknown) => Promise.reject(asCallerDeadline(err, signal))) : run;
           // In-process providers have no vendor to protect from, and stay the last resort when breakers are open.
           const bulkhead = this.bulkheads.get(provider.name);
-          const model = provider.modelFor?.(task) ?? provider.kind;
+          const model = modelOf(provider, task);
           const guarded = () => this.breakers.call(provider.name, model, tenant.id, call);
           const output = await inAttemptSpan({ provider: provider.name, kind: provider.kind, operation: provider.operation ?? task, inProcess: provider.inProcess, task, model, attempt }, () =>
             provider.inProcess ? call() : bulkhead ? bulkhead.run(guarded, signal, tenant.id) : guarded(),

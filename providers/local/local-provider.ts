@@ -1,4 +1,5 @@
 import { ProviderError, type Provider, type ProviderContext, type ProviderOutput } from '../provider.js';
+import { tenantTaxonomy } from '../../src/tasks/categorize.js';
 import type { TaskInput, TaskName, TaskResult } from '../../src/tasks/index.js';
 import { matchLabels } from './label-matcher.js';
 import { artefactsFingerprint } from './model-files.js';
@@ -77,7 +78,8 @@ export class LocalProvider implements Provider {
     },
     categorize: ({ text, labels, taxonomy }, ctx) => {
       if (labels) return matchLabels(text, labels, this.classifier);
-      if (taxonomy && taxonomy !== 'support') return this.tenantTaxonomy(ctx.tenantId, taxonomy, text);
+      const trained = tenantTaxonomy(taxonomy);
+      if (trained) return this.tenantTaxonomy(ctx.tenantId, trained, text);
       // The answer carries the category, its confidence and alternatives; the intents and `sure` serve replies.
       const { intents: _intents, sure: _sure, ...answer } = this.classifier.classify(text);
       return answer;

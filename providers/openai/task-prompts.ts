@@ -3,6 +3,7 @@ import { Compile } from 'typebox/compile';
 import { Value } from 'typebox/value';
 import { SUPPORT_INTENT_CATEGORY, SUPPORT_TAXONOMY } from '../support-taxonomy.js';
 import type { GroundingEntry } from '../provider.js';
+import { tenantTaxonomy } from '../../src/tasks/categorize.js';
 import { SentimentLabel, type TaskInput, type TaskName, type TaskResult } from '../../src/tasks/index.js';
 
 export interface ChatMessage {
@@ -183,7 +184,7 @@ const PROMPTS: { [T in TaskName]?: PromptBuilder<T> } = {
   sentiment: (input) => sentimentPrompt(input),
   categorize: ({ text, labels, taxonomy }) => {
     if (labels) return labelsPrompt(text, labels);
-    if (taxonomy && taxonomy !== 'support') return undefined;
+    if (tenantTaxonomy(taxonomy)) return undefined;
     return supportPrompt(text);
   },
   'smart-response': (input, knowledge) => smartResponsePrompt(input, knowledge),

@@ -1,4 +1,4 @@
-import type { Provider } from '../../providers/provider.js';
+import { modelOf, type Provider } from '../../providers/provider.js';
 import { taskDescriptor, type TaskName } from '../tasks/index.js';
 import type { Config } from '../config.js';
 import { costMicros } from './pricing.js';
@@ -22,9 +22,8 @@ export function estimateUsage(
   for (const name of config.routing[task]) {
     const provider = providers.get(name);
     if (!provider) continue;
-    const model = provider.modelFor?.(task) ?? provider.kind;
-    const usage = { input_tokens: inputTokens, output_tokens: outputTokens };
-    cost = Math.max(cost, costMicros(config.pricing, { provider: name, inProcess: provider.inProcess, model, task, usage }));
+        const usage = { input_tokens: inputTokens, output_tokens: outputTokens };
+    cost = Math.max(cost, costMicros(config.pricing, { provider: name, inProcess: provider.inProcess, model: modelOf(provider, task), task, usage }));
   }
   return { tokens: inputTokens + outputTokens, costMicros: cost };
 }

@@ -8,7 +8,8 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 const Flag = Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'false', description: 'true or false' });
 const Port = (options: { default?: number } = {}) => Type.Integer({ minimum: 0, maximum: 65_535, description: 'an integer from 0 to 65535', ...options });
 const Millis = (fallback: number) => Type.Integer({ minimum: 0, maximum: 600_000, default: fallback, description: 'an integer from 0 to 600000' });
-const Url = (...protocols: string[]) => Type.Optional(Type.String({ description: `a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` }));
+const urlDescription = (protocols: string[]) => `a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`;
+const Url = (...protocols: string[]) => Type.Optional(Type.String({ description: urlDescription(protocols) }));
 
 /**
  * The environment variables the gateway reads (provider kinds read their own through `checkUrl` and the raw
@@ -102,6 +103,6 @@ export function checkUrl(raw: RawEnv, name: string, protocols: string[], problem
   const value = raw[name];
   if (!value) return undefined;
   if (isUrl(value, protocols)) return value;
-  problems.push(`${name}: must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  problems.push(`${name}: must be ${urlDescription(protocols)}`);
   return undefined;
 }

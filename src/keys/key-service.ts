@@ -16,8 +16,9 @@ import { TtlCache } from '../ttl-cache.js';
 import { displayStart, generateKey, hashKey, parseKey, type KeyPrefix } from './api-key.js';
 
 /** A key may call each task (its scope is the task's name) and these other tenant routes. */
-export const TENANT_SCOPES = [...TASKS, 'events', 'feedback', 'usage', 'webhooks'] as const;
-export type TenantScope = TaskName | 'events' | 'feedback' | 'usage' | 'webhooks';
+const ROUTE_SCOPES = ['events', 'feedback', 'usage', 'webhooks'] as const;
+export const TENANT_SCOPES = [...TASKS, ...ROUTE_SCOPES] as const;
+export type TenantScope = TaskName | (typeof ROUTE_SCOPES)[number];
 
 /** How long a key or tenant lookup is trusted before the store is asked again (bounds revocation delay). */
 const LOOKUP_TTL_MS = 5_000;

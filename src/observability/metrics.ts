@@ -43,8 +43,7 @@ export class GatewayMetrics implements GatewayObserver {
   /** What the gauges read at scrape time: set by `watch` once the parts they read exist. */
   private sources: MetricSources = NO_SOURCES;
 
-  constructor(options: MetricsOptions, sources?: MetricSources) {
-    if (sources) this.sources = sources;
+  constructor(options: MetricsOptions) {
     const read = () => this.sources;
     this.tenantLabels = options.tenantLabels;
     const registers = [this.registry];

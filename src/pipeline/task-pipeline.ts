@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Provider } from '../../providers/provider.js';
+import { modelOf, type Provider } from '../../providers/provider.js';
 import type { Tenant } from '../../repositories/types.js';
 import { estimateUsage } from '../billing/estimate.js';
 import type { LedgerWriter } from '../billing/ledger-writer.js';
@@ -96,7 +96,7 @@ export class TaskPipeline {
   compute(call: Pick<TaskCall, 'task' | 'input' | 'options' | 'tenant' | 'requestId' | 'watchClient'>, mode: CacheMode) {
     const { dispatcher, cache } = this.parts;
     const chain = dispatcher.chainFor(call.task, call.tenant, call.options.providers);
-    const models = chain.map((p) => `${p.name}:${p.modelFor?.(call.task) ?? p.kind}`);
+    const models = chain.map((p) => `${p.name}:${modelOf(p, call.task)}`);
     const key = { tenantId: call.tenant.id, task: call.task, models, input: call.input, options: { providers: call.options.providers } };
     return cache.run(key, mode, () => dispatcher.run({ ...call, chain }));
   }

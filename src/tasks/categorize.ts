@@ -34,9 +34,8 @@ export const CategorizeResult = Type.Object(
  */
 export const CONFIDENT_THRESHOLD = 0.6;
 
-/** A tenant-trained taxonomy (not the built-in support one, not zero-shot labels). */
-const tenantTaxonomy = (input: { taxonomy?: string | undefined; labels?: string[] | undefined }) =>
-  input.taxonomy && input.taxonomy !== 'support' && !input.labels ? input.taxonomy : undefined;
+/** The taxonomy named, when it is one the tenant trained (not the built-in support taxonomy). */
+export const tenantTaxonomy = (taxonomy: string | undefined): string | undefined => (taxonomy && taxonomy !== 'support' ? taxonomy : undefined);
 
 export const categorize = defineTask({
   name: 'categorize',
@@ -49,12 +48,13 @@ export const categorize = defineTask({
   // Vendors and local models alike say whether they are confident, by one threshold.
   complete: (answer) => ({ ...answer, confident: answer.confident ?? answer.confidence >= CONFIDENT_THRESHOLD }),
   declined: (input) => {
-    const taxonomy = input.taxonomy && input.taxonomy !== 'support' ? input.taxonomy : undefined;
+    const taxonomy = tenantTaxonomy(input.taxonomy);
     return taxonomy ? new GatewayError('NOT_FOUND', `This tenant has no trained taxonomy "${taxonomy}".`, { details: { taxonomy } }) : undefined;
   },
   // Feedback on a tenant-taxonomy answer teaches that taxonomy: keep the text to learn from.
   answered: (services, { tenantId, requestId, input }) => {
-    const taxonomy = tenantTaxonomy(input);
+    // Zero-shot labels answer instead of the taxonomy when both are given: nothing to learn then.
+    const taxonomy = input.labels ? undefined : tenantTaxonomy(input.taxonomy);
     if (taxonomy) services.taxonomies.rememberInput(tenantId, requestId, taxonomy, input.text);
   },
 });
